@@ -1,0 +1,76 @@
+"""The rule engine's entry points, shared by every front end (flake8, pylint, CLI, server).
+
+``check_tree`` runs the visitor over a parsed module; ``check_source`` parses first.  Both return
+every finding, opt-in codes included: selection belongs to the front end (flake8's ignore list,
+pylint's enabled messages, the CLI's ``select``).
+"""
+
+from __future__ import annotations
+
+import ast
+import unicodedata
+
+from lint_memory import catalog, lookup
+from lint_memory.findings import Finding
+from lint_memory.visitor import MemoryVisitor
+
+
+def _prefilter_tokens() -> tuple[bytes, ...]:
+    """Lowercase byte strings of which any file with a finding contains at least one.
+
+    Every finding needs a catalog name, a removed module path or the ``memory`` keyword to appear
+    in the source; the seeds cover most of them and every name they miss is added verbatim.
+    """
+    seeds = list(catalog.PREFILTER_SEEDS)
+    names = {path.rsplit(".", 1)[-1].lower() for path in lookup.BY_PATH}
+    roots = [m for m in catalog.MOVED_MODULES if not any(m.startswith(o + ".") for o in catalog.MOVED_MODULES)]
+    names |= {root.rsplit(".", 1)[-1].lower() for root in roots}  # reaching a submodule spells its root
+    names |= set(catalog.MEMORY_KEYWORDS)
+    seeds += sorted(n for n in names if not any(seed in n for seed in seeds))
+    return tuple(seed.encode() for seed in seeds)
+
+
+PREFILTER_TOKENS = _prefilter_tokens()
+
+
+def might_match(data: bytes) -> bool:
+    """False only when the source provably has no finding: it never names ``langchain``
+    together with a memory token.  Identifiers are NFKC-normalised by Python, so non-ASCII
+    sources are normalised before the test."""
+    if not data.isascii():
+        try:
+            data = unicodedata.normalize("NFKC", data.decode("utf-8", "surrogateescape")).encode(
+                "utf-8", "surrogateescape"
+            )
+        except UnicodeError:
+            return True
+    if b"langchain" not in data:
+        return False
+    data = data.lower()
+    return any(token in data for token in PREFILTER_TOKENS)
+
+
+def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
+    """All findings in a parsed module, sorted, with columns in characters when lines are given."""
+    found = MemoryVisitor().run(tree)
+    if lines:
+        for finding in found:
+            finding.col = _char_column(lines, finding.line, finding.col)
+            finding.end_col = _char_column(lines, finding.end_line, finding.end_col)
+    found.sort(key=Finding.sort_key)
+    return found
+
+
+def check_source(source: str, filename: str = "<unknown>") -> list[Finding]:
+    """Parse and check; raises SyntaxError (or RecursionError / MemoryError) on bad input."""
+    tree = ast.parse(source, filename=filename)
+    return check_tree(tree, source.splitlines())
+
+
+def _char_column(lines: list[str], row: int, byte_col: int) -> int:
+    if not 0 < row <= len(lines):
+        return byte_col
+    line = lines[row - 1]
+    if line.isascii():
+        return byte_col
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", "replace"))

@@ -1,0 +1,38 @@
+"""flake8 front end: ``flake8 --select LCM`` (registered under the ``LCM`` entry point).
+
+flake8 parses the file, applies ``# noqa`` and selection; this class only runs the shared engine
+on the tree it is given.  LCM500/LCM501 are added to flake8's default ignore list (opt-in).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from lint_memory import __version__, engine
+from lint_memory.rules import OPT_IN_CODES
+
+
+class MemoryChecker:
+    name = "lint-memory"
+    version = __version__
+
+    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
+        self.tree = tree
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, option_manager) -> None:
+        option_manager.extend_default_ignore(sorted(OPT_IN_CODES))
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        if not engine.might_match("".join(self.lines).encode("utf-8", "surrogateescape")):
+            return
+        lines = [line.rstrip("\r\n") for line in self.lines]
+        try:
+            found = engine.check_tree(self.tree, lines)
+        except RecursionError:
+            yield 1, 0, "LCM904 the file is nested too deeply to check", type(self)
+            return
+        for finding in found:
+            yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

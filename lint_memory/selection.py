@@ -1,0 +1,47 @@
+"""Which codes are reported: ``select`` / ``extend-select`` / ``ignore`` prefixes, as ruff does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lint_memory.rules import BY_CODE, DEFAULT_CODES, RULES
+
+ALL_CODES = frozenset(BY_CODE)
+DIAGNOSTIC_CODES = frozenset(code for code in ALL_CODES if code.startswith("LCM9"))
+
+
+class SelectionError(ValueError):
+    pass
+
+
+def expand(prefixes: Iterable[str]) -> set[str]:
+    """Codes matched by prefixes (``LCM``, ``LCM1``, ``LCM100``, ``ALL``); unknown ones are an error."""
+    codes: set[str] = set()
+    for raw in prefixes:
+        prefix = raw.strip().upper()
+        if not prefix:
+            continue
+        if prefix == "ALL":
+            codes |= ALL_CODES
+            continue
+        matched = {code for code in ALL_CODES if code.startswith(prefix)}
+        if not matched:
+            raise SelectionError(f"unknown rule selector `{raw.strip()}`")
+        codes |= matched
+    return codes
+
+
+def resolve(
+    select: Iterable[str] | None = None,
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> frozenset[str]:
+    """The enabled codes. Diagnostics about unreadable input (LCM9xx) stay on unless ignored."""
+    base = expand(select) if select is not None else set(DEFAULT_CODES)
+    enabled = (base | expand(extend_select)) - expand(ignore)
+    ignored = expand(ignore)
+    return frozenset(enabled | (DIAGNOSTIC_CODES - ignored))
+
+
+def rule_names() -> dict[str, str]:
+    return {rule.code: rule.name for rule in RULES}
