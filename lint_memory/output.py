@@ -1,27 +1,83 @@
-"""Rendering findings: concise text and ruff's JSON schema."""
+"""Rendering a run's reports: concise and JSON formats, the summary line, ``--statistics``, and
+what the other formats share (``formats.py`` lists them all).
+
+The text formats (``full``, ``concise``) are for people and may be coloured; every other format
+is for machines and is exactly its documented schema, nothing before or after it.  The record
+fields follow ruff's, so tools that read ruff's output read ours.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TextIO
 
 from lint_memory.findings import Finding
 from lint_memory.rules import BY_CODE
 from lint_memory.runner import FileReport, display_path
 
 
+@dataclass(frozen=True)
+class Options:
+    codes: frozenset[str] = frozenset()  # the selected codes: SARIF describes their rules
+    colour: bool = False
+
+
+DEFAULT_OPTIONS = Options()
+
+
 def located(reports: Iterable[FileReport]) -> list[tuple[FileReport, Finding]]:
     return [(report, finding) for report in reports for finding in report.findings]
 
 
-def concise(reports: Iterable[FileReport]) -> str:
+def severity(code: str) -> str:
+    """Deprecations are warnings; a file that could not be checked is an error."""
+    return "error" if code.startswith("LCM9") else "warning"
+
+
+def fix_marker(finding: Finding) -> str:
+    """ruff's ``[*]``: a fix that ``--fix`` applies (a safe one)."""
+    return "[*] " if finding.fix is not None and finding.fix.applicability == "safe" else ""
+
+
+def position(finding: Finding) -> str:
+    """``row:col``, or ``cell N:row:col`` in a notebook (ruff's spelling)."""
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+    return f"{cell}{finding.line}:{finding.col + 1}"
+
+
+# --- colour ------------------------------------------------------------------------------------
+
+_STYLES = {"bold": "1", "red": "1;31", "blue": "1;34", "cyan": "36"}
+
+
+def colour_enabled(stream: TextIO) -> bool:
+    """On a terminal, unless NO_COLOR is set (https://no-color.org); FORCE_COLOR forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, style: str, colour: bool) -> str:
+    return f"\033[{_STYLES[style]}m{text}\033[0m" if colour and text else text
+
+
+# --- concise and JSON ------------------------------------------------------------------------
+
+
+def concise(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) -> str:
     lines = []
     for report, finding in located(reports):
-        where = f"{report.path}:"
-        if finding.cell is not None:
-            where += f"cell {finding.cell}:"
-        lines.append(f"{where}{finding.line}:{finding.col + 1}: {finding.code} {finding.message}")
-    return "\n".join(lines) + ("\n" if lines else "")
+        where = paint(f"{report.path}:{position(finding)}:", "bold", options.colour)
+        code = paint(finding.code, "red", options.colour)
+        lines.append(f"{where} {code} {fix_marker(finding)}{finding.message}")
+    return "".join(line + "\n" for line in lines)
 
 
 def fix_json(finding: Finding) -> dict | None:
@@ -57,5 +113,65 @@ def json_record(report: FileReport, finding: Finding) -> dict:
     }
 
 
-def as_json(reports: Iterable[FileReport]) -> str:
+def as_json(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) -> str:
     return json.dumps([json_record(r, f) for r, f in located(reports)], indent=2) + "\n"
+
+
+def json_lines(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) -> str:
+    return "".join(json.dumps(json_record(r, f), separators=(",", ":")) + "\n" for r, f in located(reports))
+
+
+# --- summary and statistics -------------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(reports: Sequence[FileReport]) -> str:
+    """``Found 12 findings in 5 files (3 fixable).`` or ``All checks passed!``"""
+    found = located(reports)
+    if not found:
+        return "All checks passed!"
+    files = sum(1 for report in reports if report.findings)
+    fixable = sum(1 for _, finding in found if finding.fix is not None)
+    tail = f" ({fixable} fixable)" if fixable else ""
+    return f"Found {_plural(len(found), 'finding')} in {_plural(files, 'file')}{tail}."
+
+
+@dataclass(frozen=True)
+class Statistic:
+    code: str
+    name: str
+    count: int
+    fixable: int
+
+
+def statistics(reports: Sequence[FileReport]) -> list[Statistic]:
+    """Counts per code, most frequent first (then by code), as ruff's ``--statistics``."""
+    counts = Counter(finding.code for _, finding in located(reports))
+    fixable = Counter(finding.code for _, finding in located(reports) if finding.fix is not None)
+    order = sorted(counts, key=lambda code: (-counts[code], code))
+    return [Statistic(code, BY_CODE[code].name, counts[code], fixable[code]) for code in order]
+
+
+def statistics_text(stats: Sequence[Statistic], options: Options = DEFAULT_OPTIONS) -> str:
+    if not stats:
+        return ""
+    count_width = max(len(str(stat.count)) for stat in stats)
+    code_width = max(len(stat.code) for stat in stats)
+    any_fixable = any(stat.fixable for stat in stats)
+    lines = []
+    for stat in stats:
+        marker = ("[*] " if stat.fixable else "[ ] ") if any_fixable else ""
+        code = paint(f"{stat.code:<{code_width}}", "red", options.colour)
+        lines.append(f"{stat.count:>{count_width}}\t{code}\t{marker}{stat.name}")
+    return "".join(line + "\n" for line in lines)
+
+
+def statistics_json(stats: Sequence[Statistic]) -> str:
+    records = [
+        {"code": s.code, "name": s.name, "count": s.count, "fixable": s.fixable > 0, "fixable_count": s.fixable}
+        for s in stats
+    ]
+    return json.dumps(records, indent=2) + "\n"

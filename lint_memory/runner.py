@@ -1,45 +1,72 @@
 """Checking files: read, pre-filter, parse, run the engine, apply noqa and selection.
 
 Every problem with the input becomes one LCM9xx finding for that file; nothing here raises.
+
+Where the time goes on a large tree: each file is read and the byte pre-filter runs on it (a
+few substring searches); only the few files that pass are decoded, parsed and visited.  A small
+run does the reading and filtering in this process and sends only the files that passed to a
+process pool, if there are enough of them to pay for one; a large run spreads everything over the
+pool in batches of paths, so that only paths and (mostly empty) reports cross between processes.
 """
 
 from __future__ import annotations
 
 import ast
+import codecs
 import os
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from fnmatch import fnmatch
+import re
+import tokenize
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from functools import cache
+from io import BytesIO
 from pathlib import Path
+from typing import Protocol
 
-from lint_memory import engine, notebook, selection
+from lint_memory import discovery, engine, notebook, selection
+from lint_memory.discovery import DEFAULT_EXCLUDES, PYTHON_SUFFIXES
 from lint_memory.findings import Finding
 from lint_memory.noqa import Suppressions
 from lint_memory.rules import BY_CODE
-from lint_memory.sources import SourceError, decode, decode_notebook, syntax_error
+from lint_memory.sources import SourceError, decode, decode_notebook, split_lines, syntax_error
 
-PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
-DEFAULT_EXCLUDES = (
-    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
-    ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
-    "__pypackages__", "__pycache__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
-    "venv",
-)
-PARALLEL_THRESHOLD = 24  # candidate files below which a process pool costs more than it saves
+__all__ = [
+    "DEFAULT_EXCLUDES", "PYTHON_SUFFIXES", "FileReport", "Progress", "Settings", "check_bytes", "check_file",
+    "check_paths", "check_text", "discover", "display_path", "is_excluded",
+]
+
+PARALLEL_THRESHOLD = 24  # files to parse below which a process pool costs more than it saves
+BATCH_SIZE = 16  # files to parse per task sent to a worker: enough to amortise the round trip
+SCREEN_IN_POOL = 2000  # files from which reading and pre-filtering are spread over the pool too
+SCREEN_BATCH = 128  # files to read, pre-filter and check per task in that case
 
 
 @dataclass(frozen=True)
 class Settings:
+    """One run's configuration.  ``Settings()`` is the default configuration."""
+
     codes: frozenset[str] = field(default_factory=selection.resolve)
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, codes)
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    force_exclude: bool = False  # apply the excludes to paths named explicitly too
     prefilter: bool = True
     jobs: int = 0  # 0: one per core
+    baseline: str | None = None  # `[tool.lint-memory] baseline`, relative to `root`
+    target_langchain: str | None = None  # `[tool.lint-memory] target-langchain`
+    root: str | None = None  # folder of the configuration file; patterns and paths are relative to it
 
     def codes_for(self, path: str) -> frozenset[str]:
-        ignored = {code for pattern, codes in self.per_file_ignores if _glob_match(path, pattern) for code in codes}
+        ignored = {
+            code
+            for pattern, codes in self.per_file_ignores
+            if discovery.matches(path, (pattern,), self.root)
+            for code in codes
+        }
         return self.codes - ignored if ignored else self.codes
 
 
@@ -51,74 +78,159 @@ class FileReport:
     notebook: notebook.Notebook | None = None
     suppressed: int = 0
     parsed: bool = False  # False when the pre-filter proved the file clean
+    error: str | None = None  # an internal error (a bug in lint-memory), never a problem with the input
+
+
+class Progress(Protocol):
+    """What ``check_paths`` tells about its progress (see ``lint_memory.progress``)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, count: int = 1) -> None: ...
+
+    def finish(self) -> None: ...
 
 
 def check_text(text: str, path: str, settings: Settings, *, is_notebook: bool = False) -> FileReport:
     """Check source text (or notebook JSON text) that is already in memory, e.g. from an editor."""
     report = FileReport(path)
-    try:
-        _check(report, text, is_notebook)
-    except SourceError as error:
-        report.findings.append(_diagnostic(error))
-    _filter(report, settings)
+    _guarded(report, settings, lambda: _check(report, text, is_notebook))
     return report
 
 
 def check_file(path: str, settings: Settings) -> FileReport:
+    data = _read(path)
+    return _filtered(data, settings) if isinstance(data, FileReport) else check_bytes(path, data, settings)
+
+
+def check_bytes(path: str, data: bytes, settings: Settings) -> FileReport:
+    """Check a file's contents; the pre-filter skips those that provably have no finding."""
     report = FileReport(path)
     is_notebook = path.endswith(".ipynb")
+
+    def run() -> None:
+        if settings.prefilter and not _needs_check(data, is_notebook):
+            return
+        _check(report, decode_notebook(data) if is_notebook else decode(data), is_notebook)
+
+    _guarded(report, settings, run)
+    return report
+
+
+def _guarded(report: FileReport, settings: Settings, check: Callable[[], None]) -> None:
+    """Run ``check``; bad input becomes its LCM9xx diagnostic, anything else ``report.error``."""
+    try:
+        try:
+            check()
+        except SourceError as error:
+            report.findings.append(_diagnostic(error))
+        _filter(report, settings)
+    except Exception as error:  # a bug must cost one file, not the run
+        report.findings, report.error = [], f"{type(error).__name__}: {error}"
+
+
+def _read(path: str) -> bytes | FileReport:
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
+        report = FileReport(path)
         report.findings.append(_diagnostic(SourceError("LCM902", f"cannot read the file: {error.strerror or error}")))
-        _filter(report, settings)
         return report
-    if settings.prefilter and b"\x00" not in data and not engine.might_match(data):
-        return report
+
+
+def _needs_check(data: bytes, is_notebook: bool) -> bool:
+    """False only when ``data`` provably has no finding and decodes cleanly.
+
+    The engine's filter wants the source as Python sees identifiers: decoded and NFKC-normalised.
+    Both are skipped when they provably change nothing it looks for.  ASCII bytes are the same
+    letters in every ASCII-compatible encoding, unless a coding cookie names another encoding
+    (UTF-7 spells letters with other letters).  NFKC never deletes a character and only adds
+    ASCII letters where a non-ASCII character decomposes to them (``ｌ``, ``ﬁ``, ``𝐦``): without
+    one, every run of letters the filter looks for is already in the raw bytes, so they are
+    tested with the non-ASCII bytes taken out (which can join runs, never split them).
+    """
+    if b"\x00" in data:
+        return True  # reported as LCM902 / LCM903
+    if is_notebook and b"\\u" in data:
+        return True  # a JSON escape can spell any letter
+    if not is_notebook and _foreign_cookie(data):
+        return engine.might_match_text(decode(data))
+    if data.isascii():
+        return engine.might_match(data)
     try:
-        text = decode_notebook(data) if is_notebook else decode(data)
-        _check(report, text, is_notebook)
-    except SourceError as error:
-        report.findings.append(_diagnostic(error))
-    _filter(report, settings)
-    return report
+        others = data.translate(None, _ASCII_BYTES).decode("utf-8")  # the non-ASCII characters, in order
+        data.decode("utf-8")  # undecodable bytes are reported (as LCM902 / LCM903) by the check
+    except UnicodeDecodeError:
+        return True
+    if any(_spells_ascii(char) for char in set(others)):
+        return engine.might_match_text(decode_notebook(data) if is_notebook else decode(data))
+    return engine.might_match(data.translate(None, _NON_ASCII_BYTES))
+
+
+_ASCII_BYTES = bytes(range(0x80))
+_NON_ASCII_BYTES = bytes(range(0x80, 0x100))
+_WORD_CHARACTER = re.compile(r"[A-Za-z0-9_]")
+
+
+@cache  # one entry per distinct character seen: a few thousand at most
+def _spells_ascii(char: str) -> bool:
+    """Does NFKC turn ``char`` into (or into something with) an ASCII letter, digit or ``_``?"""
+    return _WORD_CHARACTER.search(unicodedata.normalize("NFKC", char)) is not None
+
+
+def _foreign_cookie(data: bytes) -> bool:
+    """Does a PEP 263 cookie on the first two lines name an encoding other than UTF-8?"""
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    head = data if second < 0 else data[:second]
+    if b"coding" not in head:
+        return False
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(head).readline)
+        return codecs.lookup(encoding).name != "utf-8"
+    except (SyntaxError, LookupError):
+        return True
+
+
+# Not the file's path: given a path that exists, CPython rereads the line from disk to place a
+# syntax error's column, which is wrong for a notebook cell or an editor's unsaved text.
+_SOURCE_NAME = "<lint-memory>"
 
 
 def _check(report: FileReport, text: str, is_notebook: bool) -> None:
     report.parsed = True
     if not is_notebook:
         report.source = text
-        report.findings = _check_python(text, report.path)
+        try:
+            tree = ast.parse(text, filename=_SOURCE_NAME)
+            report.findings = engine.check_tree(tree, split_lines(text))
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            raise syntax_error(error) from None
         return
-    skipped: set[int] = set()
-    while True:
+    try:
+        book = notebook.load(text)
+    except notebook.NotebookError as error:
+        raise SourceError("LCM903", f"invalid notebook: {error}") from None
+    report.source, report.notebook = book.source, book
+    body: list[ast.stmt] = []
+    for cell in book.cells:  # each cell parses alone, as IPython runs it
         try:
-            book = notebook.load(text, skip_cells=frozenset(skipped))
-        except notebook.NotebookError as error:
-            raise SourceError("LCM903", f"invalid notebook: {error}") from None
-        report.source, report.notebook = book.source, book
-        try:
-            found = _check_python(book.source, report.path)
-            break
-        except SourceError as error:
-            cell, row = book.position(error.line)
-            if cell in skipped or error.code != "LCM901":
-                raise SourceError(error.code, error.message, row, error.col, cell) from None
-            skipped.add(cell)
-            report.findings.append(_diagnostic(SourceError(error.code, error.message, row, error.col, cell)))
+            tree = ast.parse("\n".join(cell.code), filename=_SOURCE_NAME)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            problem = syntax_error(error)
+            report.findings.append(_diagnostic(SourceError(problem.code, problem.message, problem.line,
+                                                           problem.col, cell.index)))
+            continue
+        body += ast.increment_lineno(tree, cell.start - 1).body
+    try:
+        found = engine.check_tree(ast.Module(body=body, type_ignores=[]), split_lines(book.source))
+    except (RecursionError, MemoryError) as error:
+        raise syntax_error(error) from None
     for finding in found:
         finding.cell, finding.line = book.position(finding.line)
         finding.end_line = book.position(finding.end_line)[1]
     report.findings += found
-
-
-def _check_python(text: str, path: str) -> list[Finding]:
-    try:
-        tree = ast.parse(text, filename=path)
-        return engine.check_tree(tree, text.splitlines())
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        raise syntax_error(error) from None
 
 
 def _diagnostic(error: SourceError) -> Finding:
@@ -126,10 +238,13 @@ def _diagnostic(error: SourceError) -> Finding:
                    cell=error.cell)
 
 
+_NOQA = re.compile("noqa", re.IGNORECASE)  # in every suppression comment; tokenizing a file costs more
+
+
 def _filter(report: FileReport, settings: Settings) -> None:
     codes = settings.codes_for(report.path)
     kept = [f for f in report.findings if f.code in codes]
-    if report.source is not None and kept:
+    if report.source is not None and kept and _NOQA.search(report.source):
         suppressions = Suppressions(report.source)
         book = report.notebook
         visible = []
@@ -143,54 +258,120 @@ def _filter(report: FileReport, settings: Settings) -> None:
     report.findings = kept
 
 
-def _glob_match(path: str, pattern: str) -> bool:
-    normal = path.replace(os.sep, "/")
-    return fnmatch(normal, pattern) or fnmatch(normal, f"*/{pattern}") or fnmatch(os.path.basename(normal), pattern)
-
-
 def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
-    """Python files and notebooks below the given paths; explicit files are always checked."""
-    excludes = (*settings.exclude, *settings.extend_exclude)
-    for raw in paths:
-        if os.path.isdir(raw):
-            yield from _walk(raw, excludes)
-        else:
-            yield raw
+    """Python files and notebooks below the given paths; explicit files are always checked
+    (unless ``force_exclude``)."""
+    return discovery.discover(
+        paths,
+        exclude=(*settings.exclude, *settings.extend_exclude),
+        root=settings.root,
+        respect_gitignore=settings.respect_gitignore,
+        force_exclude=settings.force_exclude,
+    )
 
 
-def _excluded(path: str, name: str, excludes: tuple[str, ...]) -> bool:
-    return any(fnmatch(name, pattern) or _glob_match(path, pattern) for pattern in excludes)
+def is_excluded(path: str, settings: Settings) -> bool:
+    """Is ``path`` one that ``check_paths`` would skip when walking its folder?"""
+    return discovery.is_excluded(
+        path, exclude=(*settings.exclude, *settings.extend_exclude), root=settings.root,
+        respect_gitignore=settings.respect_gitignore,
+    )
 
 
-def _walk(root: str, excludes: tuple[str, ...]) -> Iterator[str]:
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        yield root  # reported as unreadable by check_file
-        return
-    for entry in entries:
-        path = entry.path
-        if _excluded(path, entry.name, excludes):
-            continue
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(path, excludes)
-            elif entry.name.endswith(PYTHON_SUFFIXES) and entry.is_file():
-                yield path
-        except OSError:
-            yield path
-
-
-def check_paths(paths: Iterable[str], settings: Settings) -> list[FileReport]:
+def check_paths(paths: Iterable[str], settings: Settings, *, progress: Progress | None = None) -> list[FileReport]:
+    """Reports for every file below ``paths``, in discovery order."""
     files = list(dict.fromkeys(discover(paths, settings)))
     jobs = settings.jobs or os.cpu_count() or 1
-    if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
-        chunk = max(8, len(files) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            reports = list(pool.map(check_file, files, [settings] * len(files), chunksize=chunk))
+    if progress:
+        progress.start(len(files))
+    if jobs > 1 and len(files) >= SCREEN_IN_POOL:
+        reports = _all_in_pool(files, settings, jobs, progress)
     else:
-        reports = [check_file(path, settings) for path in files]
+        reports = _screen_here(files, settings, jobs, progress)
+    if progress:
+        progress.finish()
     return reports
+
+
+def _screen_here(files: list[str], settings: Settings, jobs: int, progress: Progress | None) -> list[FileReport]:
+    """Read and pre-filter in this process; parse what passes, in a pool if that pays."""
+    reports: list[FileReport | None] = [None] * len(files)
+    pending: list[tuple[int, str, bytes]] = []  # files the pre-filter could not clear
+    for index, path in enumerate(files):
+        data = _read(path)
+        if isinstance(data, FileReport):
+            reports[index] = _filtered(data, settings)
+        elif settings.prefilter and not _cheap_needs_check(data, path):
+            reports[index] = FileReport(path)
+        else:
+            pending.append((index, path, data))
+            continue
+        if progress:
+            progress.advance()
+    screened = replace(settings, prefilter=False)  # the pending files have been through it
+    if jobs > 1 and len(pending) >= PARALLEL_THRESHOLD:
+        batches = [pending[start : start + BATCH_SIZE] for start in range(0, len(pending), BATCH_SIZE)]
+        tasks = [[(path, data) for _, path, data in batch] for batch in batches]
+        for number, done in _pool_map(_check_batch, tasks, screened, jobs):
+            for (index, _, _), report in zip(batches[number], done, strict=True):
+                reports[index] = report
+            if progress:
+                progress.advance(len(done))
+    else:
+        for index, path, data in pending:
+            reports[index] = check_bytes(path, data, screened)
+            if progress:
+                progress.advance()
+    return reports  # type: ignore[return-value]  # every slot is filled
+
+
+def _all_in_pool(files: list[str], settings: Settings, jobs: int, progress: Progress | None) -> list[FileReport]:
+    """Many files: reading and pre-filtering them is worth spreading too; only paths and the
+    (mostly empty) reports cross between processes."""
+    tasks = [files[start : start + SCREEN_BATCH] for start in range(0, len(files), SCREEN_BATCH)]
+    reports: list[FileReport | None] = [None] * len(files)
+    for number, done in _pool_map(_check_files, tasks, settings, jobs):
+        reports[number * SCREEN_BATCH : number * SCREEN_BATCH + len(done)] = done
+        if progress:
+            progress.advance(len(done))
+    return reports  # type: ignore[return-value]  # every slot is filled
+
+
+def _pool_map(
+    function: Callable[[list, Settings], list[FileReport]], tasks: list[list], settings: Settings, jobs: int
+) -> Iterator[tuple[int, list[FileReport]]]:
+    """``(task number, function(task, settings))`` as tasks finish.  If a worker dies (killed, out
+    of memory), each file of the tasks it took down gets a report saying so."""
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        futures = {pool.submit(function, task, settings): number for number, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            number = futures[future]
+            try:
+                yield number, future.result()
+            except BrokenProcessPool:
+                paths = [item if isinstance(item, str) else item[0] for item in tasks[number]]
+                yield number, [FileReport(path, error="the worker process checking it died") for path in paths]
+
+
+def _cheap_needs_check(data: bytes, path: str) -> bool:
+    """``_needs_check`` where a decoding problem means "check it" (the check reports it)."""
+    try:
+        return _needs_check(data, path.endswith(".ipynb"))
+    except SourceError:
+        return True
+
+
+def _filtered(report: FileReport, settings: Settings) -> FileReport:
+    _filter(report, settings)
+    return report
+
+
+def _check_batch(batch: Sequence[tuple[str, bytes]], settings: Settings) -> list[FileReport]:
+    return [check_bytes(path, data, settings) for path, data in batch]
+
+
+def _check_files(paths: Sequence[str], settings: Settings) -> list[FileReport]:
+    return [check_file(path, settings) for path in paths]
 
 
 def display_path(path: str) -> str:

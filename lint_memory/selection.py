@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from lint_memory.rules import BY_CODE, DEFAULT_CODES, RULES
 
@@ -37,9 +37,22 @@ def resolve(
     ignore: Iterable[str] = (),
 ) -> frozenset[str]:
     """The enabled codes. Diagnostics about unreadable input (LCM9xx) stay on unless ignored."""
-    base = expand(select) if select is not None else set(DEFAULT_CODES)
-    enabled = (base | expand(extend_select)) - expand(ignore)
-    ignored = expand(ignore)
+    return resolve_layers([(select, extend_select, ignore)])
+
+
+def resolve_layers(layers: Sequence[tuple[Iterable[str] | None, Iterable[str], Iterable[str]]]) -> frozenset[str]:
+    """The enabled codes after each ``(select, extend_select, ignore)`` layer, as ruff layers the
+    configuration file under the command line: a later ``select`` starts over (the earlier
+    layers' selections and ignores no longer count), ``extend-select`` adds, ``ignore`` removes.
+    LCM9xx diagnostics stay on unless a layer that still counts ignores them."""
+    enabled = set(DEFAULT_CODES)
+    ignored: set[str] = set()
+    for select, extend_select, ignore in layers:
+        if select is not None:
+            enabled, ignored = expand(select), set()
+        removed = expand(ignore)
+        enabled = (enabled | expand(extend_select)) - removed
+        ignored |= removed
     return frozenset(enabled | (DIAGNOSTIC_CODES - ignored))
 
 

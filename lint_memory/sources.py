@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import tokenize
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# The parser's own limits on nesting (CPython's messages): reported as LCM904, not as a syntax error.
+_NESTING_LIMITS = ("too many nested", "too complex", "too many levels of indentation", "too many statically nested")
 
 
 class SourceError(Exception):
@@ -14,6 +19,18 @@ class SourceError(Exception):
         self.code, self.message, self.line, self.col, self.cell = code, message, line, col, cell
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as Python counts them: only ``\\n``, ``\\r\\n`` and ``\\r`` end a line.
+
+    ``str.splitlines`` also splits on form feeds and other separators that occur in real sources
+    (the standard library has ``^L`` page breaks), which would shift every later row.
+    """
+    lines = _NEWLINE.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def decode(data: bytes) -> str:
     """Decode Python source as the interpreter would (BOM, PEP 263 cookie, UTF-8 default)."""
     if b"\x00" in data:
@@ -21,7 +38,9 @@ def decode(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        raise SourceError("LCM902", f"cannot read the file: {error.msg}", error.lineno or 1) from None
+        if "invalid or missing" not in error.msg:  # `unknown encoding: x`, a cookie contradicting the BOM
+            raise SourceError("LCM902", f"bad coding declaration: {error.msg}", error.lineno or 1) from None
+        encoding = "utf-8"  # no declaration and not UTF-8: decoding says where the first bad byte is
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
@@ -45,7 +64,7 @@ def syntax_error(error: BaseException) -> SourceError:
         return SourceError("LCM904", "the file is nested too deeply to parse")
     if isinstance(error, SyntaxError):
         detail = error.msg or "invalid syntax"
-        if "too many nested" in detail or "too complex" in detail:
+        if any(limit in detail for limit in _NESTING_LIMITS):
             return SourceError("LCM904", f"the file is nested too deeply to parse: {detail}", error.lineno or 1)
         return SourceError("LCM901", f"syntax error: {detail}", error.lineno or 1, max((error.offset or 1) - 1, 0))
     return SourceError("LCM901", f"cannot parse the file: {error}")
