@@ -89,12 +89,13 @@ class Entry:
     paths: tuple[str, ...]  # fully qualified names, e.g. "langchain.memory.buffer.ConversationBufferMemory"
     replacement: str  # what to use instead, one phrase
     url: str  # the page to open first
-    since: str | None = None  # LangChain's own deprecation data
+    since: str | None = None  # LangChain's own deprecation data (without a rule: its import shim's)
     removal: str | None = None
     guide: str | None = None  # the older per-class migration guide, if any
     memory: bool = False  # instances are memory objects (save_context, memory=...)
     moved_to: str | None = None  # new home of the removed `langchain.*` paths; default: the classic twin
     classic: bool = True  # add the `langchain_classic.*` twin of each `langchain.*` path
+    gone: bool = False  # it left LangChain for a partner package: every path but `moved_to` fails to import
     all_paths: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -233,7 +234,6 @@ ENTRIES: tuple[Entry, ...] = (
         Entry(name, None, _history(name, module, exported=exported), THREAD_STATE, SHORT_TERM_URL,
               "0.1", "2.0.0", OLD_HISTORY_GUIDE, moved_to=f"{_COMMUNITY_HISTORIES}.{name}")
         for name, module, exported in (
-            ("AstraDBChatMessageHistory", "astradb", True),
             ("CassandraChatMessageHistory", "cassandra", True),
             ("CosmosDBChatMessageHistory", "cosmos_db", True),
             ("DynamoDBChatMessageHistory", "dynamodb", True),
@@ -241,8 +241,6 @@ ENTRIES: tuple[Entry, ...] = (
             ("FileChatMessageHistory", "file", True),
             ("FirestoreChatMessageHistory", "firestore", False),
             ("MomentoChatMessageHistory", "momento", True),
-            ("MongoDBChatMessageHistory", "mongodb", True),
-            ("Neo4jChatMessageHistory", "neo4j", False),
             ("PostgresChatMessageHistory", "postgres", True),
             ("RedisChatMessageHistory", "redis", True),
             ("RocksetChatMessageHistory", "rocksetdb", False),
@@ -252,6 +250,18 @@ ENTRIES: tuple[Entry, ...] = (
             ("UpstashRedisChatMessageHistory", "upstash_redis", True),
             ("XataChatMessageHistory", "xata", True),
             ("ZepChatMessageHistory", "zep", True),
+        )
+    ),
+    # Removed from langchain-community 0.4.2: the `langchain(_classic).memory` shims fail too, so the
+    # partner package is the only home left.
+    *(
+        Entry(name, None, _history(name, module, exported=exported)
+              + (f"{_COMMUNITY_HISTORIES}.{name}", f"{_COMMUNITY_HISTORIES}.{module}.{name}"),
+              THREAD_STATE, SHORT_TERM_URL, "0.1", "2.0.0", OLD_HISTORY_GUIDE, moved_to=f"{package}.{name}", gone=True)
+        for name, module, exported, package in (
+            ("AstraDBChatMessageHistory", "astradb", True, "langchain_astradb"),
+            ("MongoDBChatMessageHistory", "mongodb", True, "langchain_mongodb"),
+            ("Neo4jChatMessageHistory", "neo4j", False, "langchain_neo4j"),
         )
     ),
     *(
@@ -289,7 +299,9 @@ MEMORY_CONSUMERS: tuple[str, ...] = (
 )
 # Keyword names through which legacy chains receive memory; dict keys too (chain_type_kwargs={...}).
 MEMORY_KEYWORDS: frozenset[str] = frozenset({"memory"})
-NESTED_KWARGS: frozenset[str] = frozenset({"chain_type_kwargs", "agent_kwargs", "combine_docs_chain_kwargs"})
+NESTED_KWARGS: frozenset[str] = frozenset(
+    {"chain_type_kwargs", "agent_kwargs", "agent_executor_kwargs", "combine_docs_chain_kwargs"}
+)
 
 # The BaseMemory API (LCM302): attributes and methods of a memory object.
 MEMORY_API: frozenset[str] = frozenset({

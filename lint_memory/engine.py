@@ -2,7 +2,8 @@
 
 ``check_tree`` runs the visitor over a parsed module; ``check_source`` parses first.  Both return
 every finding, opt-in codes included: selection belongs to the front end (flake8's ignore list,
-pylint's enabled messages, the CLI's ``select``).
+pylint's enabled messages, the CLI's ``select``).  ``might_match`` decides from the source bytes,
+without parsing, that a file cannot have a finding.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import unicodedata
 
 from lint_memory import catalog, lookup
 from lint_memory.findings import Finding
+from lint_memory.sources import split_lines
 from lint_memory.visitor import MemoryVisitor
 
 
@@ -35,15 +37,26 @@ PREFILTER_TOKENS = _prefilter_tokens()
 
 def might_match(data: bytes) -> bool:
     """False only when the source provably has no finding: it never names ``langchain``
-    together with a memory token.  Identifiers are NFKC-normalised by Python, so non-ASCII
-    sources are normalised before the test."""
-    if not data.isascii():
-        try:
-            data = unicodedata.normalize("NFKC", data.decode("utf-8", "surrogateescape")).encode(
-                "utf-8", "surrogateescape"
-            )
-        except UnicodeError:
-            return True
+    together with a memory token.
+
+    ``data`` is the source in UTF-8: the bytes of an ASCII or UTF-8 file, or decoded text
+    re-encoded (the runner decodes files whose coding cookie names another encoding first, since
+    e.g. UTF-7 spells letters with other bytes).  Bytes that are not UTF-8 cannot form an
+    identifier and are kept as they are."""
+    if data.isascii():
+        return _mentions_memory(data)
+    return might_match_text(data.decode("utf-8", "surrogateescape"))
+
+
+def might_match_text(text: str) -> bool:
+    """``might_match`` for decoded source.  Python NFKC-normalises identifiers (``ｍemory`` is
+    ``memory``), so non-ASCII text is normalised before the test."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _mentions_memory(text.encode("utf-8", "surrogatepass"))
+
+
+def _mentions_memory(data: bytes) -> bool:
     if b"langchain" not in data:
         return False
     data = data.lower()
@@ -51,8 +64,12 @@ def might_match(data: bytes) -> bool:
 
 
 def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
-    """All findings in a parsed module, sorted, with columns in characters when lines are given."""
-    found = MemoryVisitor().run(tree)
+    """All findings in a parsed module, sorted, with columns in characters when lines are given.
+
+    ``lines`` are the source lines without line endings, split as ``split_lines`` does (flake8's
+    physical lines are); with them, string annotations are read only when they are plain literals.
+    """
+    found = MemoryVisitor(lines).run(tree)
     if lines:
         for finding in found:
             finding.col = _char_column(lines, finding.line, finding.col)
@@ -62,9 +79,9 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
 
 
 def check_source(source: str, filename: str = "<unknown>") -> list[Finding]:
-    """Parse and check; raises SyntaxError (or RecursionError / MemoryError) on bad input."""
+    """Parse and check; raises SyntaxError (or ValueError, RecursionError, MemoryError) on bad input."""
     tree = ast.parse(source, filename=filename)
-    return check_tree(tree, source.splitlines())
+    return check_tree(tree, split_lines(source))
 
 
 def _char_column(lines: list[str], row: int, byte_col: int) -> int:

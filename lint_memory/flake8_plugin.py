@@ -2,6 +2,7 @@
 
 flake8 parses the file, applies ``# noqa`` and selection; this class only runs the shared engine
 on the tree it is given.  LCM500/LCM501 are added to flake8's default ignore list (opt-in).
+A tree nested beyond the recursion limit is reported as LCM904 instead of crashing flake8.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from lint_memory import __version__, engine
-from lint_memory.rules import OPT_IN_CODES
+from lint_memory.rules import BY_CODE, OPT_IN_CODES
 
 
 class MemoryChecker:
@@ -26,13 +27,13 @@ class MemoryChecker:
         option_manager.extend_default_ignore(sorted(OPT_IN_CODES))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        if not engine.might_match("".join(self.lines).encode("utf-8", "surrogateescape")):
+        if not engine.might_match_text("".join(self.lines)):
             return
         lines = [line.rstrip("\r\n") for line in self.lines]
         try:
             found = engine.check_tree(self.tree, lines)
         except RecursionError:
-            yield 1, 0, "LCM904 the file is nested too deeply to check", type(self)
+            yield 1, 0, f"LCM904 the file is nested too deeply to check; see {BY_CODE['LCM904'].url}", type(self)
             return
         for finding in found:
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

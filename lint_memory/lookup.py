@@ -20,11 +20,13 @@ def _exports() -> dict[str, dict[str, str]]:
 
 EXPORTS = _exports()
 _REMOVED_ROOTS = ("langchain.", "langchain_core.memory.")
+# Paths under current packages that stopped importing: the class left for a partner package.
+GONE: frozenset[str] = frozenset(p for e in ENTRIES if e.gone for p in e.all_paths if p != e.moved_to)
 
 
 def is_removed(path: str) -> bool:
     """True when ``path`` (a catalog path) no longer imports on current LangChain."""
-    return path.startswith(_REMOVED_ROOTS)
+    return path.startswith(_REMOVED_ROOTS) or path in GONE
 
 
 @lru_cache(maxsize=4096)
@@ -51,6 +53,7 @@ def new_home(path: str) -> str | None:
             return twin
         return next((p for p in entry.all_paths if not is_removed(p)), None)
     return moved_module(path)  # a removed module, or any name imported from one
+
 
 def is_memory_consumer(path: str) -> bool:
     """A chain or agent (or its factory) that takes the legacy ``memory=`` argument."""

@@ -12,6 +12,8 @@ import io
 import re
 import tokenize
 
+from lint_memory.sources import split_lines
+
 # flake8's NOQA_INLINE_REGEXP (flake8/defaults.py)
 NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
 NOQA_FILE = re.compile(r"\s*# (?:flake8|lint-memory|ruff)[:=]\s*noqa(?::\s?(?P<codes>[A-Z0-9,\s]+))?\s*$", re.I)
@@ -23,12 +25,15 @@ def parse_codes(text: str | None) -> tuple[str, ...]:
 
 
 def line_mapping(source: str) -> dict[int, str]:
-    """Map each line to the text searched for ``noqa`` (flake8's ``_noqa_line_mapping``)."""
-    lines = source.splitlines(keepends=True)
+    """Map each line to the text searched for ``noqa`` (flake8's ``_noqa_line_mapping``).
+
+    Lines are split as Python and flake8 split them (universal newlines), not by
+    ``str.splitlines``, which also breaks at form feeds and would shift every later row."""
+    lines = io.StringIO(source, newline=None).readlines()
     mapping: dict[int, str] = {}
     low, high = len(lines) + 2, -1
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        for token in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
             if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
                 continue
             low, high = min(low, token.start[0]), max(high, token.end[0])
@@ -47,8 +52,11 @@ class Suppressions:
     def __init__(self, source: str) -> None:
         self._source = source
         self._mapping: dict[int, str] | None = None
+        self._lines: list[str] | None = None
         self.file_codes: tuple[str, ...] | None = None  # () = whole file
-        for line in source.splitlines():
+        # Neither kind of comment can match without the word: skip tokenizing (the costly part).
+        self._any = "noqa" in source.lower()
+        for line in split_lines(source) if self._any else ():
             match = NOQA_FILE.match(line)
             if match:
                 codes = parse_codes(match.group("codes"))
@@ -61,12 +69,15 @@ class Suppressions:
 
     def inline_codes(self, line: int) -> tuple[str, ...] | None:
         """None: no noqa on the line; (): a blanket noqa; else the codes listed."""
+        if not self._any:
+            return None
         if self._mapping is None:
             self._mapping = line_mapping(self._source)
         text = self._mapping.get(line)
         if text is None:
-            lines = self._source.splitlines()
-            text = lines[line - 1] if 0 < line <= len(lines) else ""
+            if self._lines is None:
+                self._lines = split_lines(self._source)
+            text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
         match = NOQA_INLINE.search(text)
         if match is None:
             return None

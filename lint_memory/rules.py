@@ -165,7 +165,9 @@ RULES: tuple[Rule, ...] = (
         c.SHORT_TERM_URL,
         "Flags `memory=` given to a LangChain chain or agent constructor or factory (`ConversationChain`, "
         "`LLMChain`, `AgentExecutor`, `initialize_agent`, `ConversationalRetrievalChain.from_llm`, ...), "
-        "`memory` keys in `chain_type_kwargs={...}`, and `memory=` given anything a deprecated memory object.",
+        "`memory` keys in `chain_type_kwargs` / `agent_executor_kwargs` / `**{...}` (dict displays or `dict(...)`), "
+        "and `memory=` given anything a deprecated memory object. `memory=None` asks for no memory and is not "
+        "flagged.",
         "The `memory` field of legacy chains is the deprecated `BaseMemory` protocol. Agents and graphs "
         "take a `checkpointer=` instead and restore each thread by its `thread_id`.",
         "from langchain.agents import AgentExecutor\n\n"
@@ -194,10 +196,13 @@ RULES: tuple[Rule, ...] = (
         c.SHORT_TERM_URL,
         "Flags `save_context`, `load_memory_variables`, their async forms, `chat_memory`, `buffer`, "
         "`clear` and the other memory attributes when they are used on an object that holds a deprecated "
-        "memory: a local or module name, a parameter annotated with a memory class, or a `self.` attribute.",
+        "memory: a local or module name, a parameter annotated with a memory class (or defaulting to one), the "
+        "result of a function annotated to return one, or an attribute set on `self`, on the class or on a local "
+        "base class.",
         "Once the memory object is gone these calls have no counterpart with the same shape: state is read "
         "with `graph.get_state(config)` and written with `graph.update_state(config, ...)` or by the graph "
         "itself.",
+        "from langchain_classic.memory import ConversationBufferMemory\n\n"
         "memory = ConversationBufferMemory()\n"
         "memory.save_context({\"input\": \"hi\"}, {\"output\": \"hello\"})\n",
         "config = {\"configurable\": {\"thread_id\": \"1\"}}\n"
@@ -224,12 +229,20 @@ RULES: tuple[Rule, ...] = (
         "from langchain_community.chat_message_histories import ChatMessageHistory\n"
         "from langchain_classic.memory import ConversationBufferMemory\n",
         fix_safety=(
-            "Chat message history imports move to `langchain_community.chat_message_histories`, which has "
-            "served the same classes since langchain 0.1: that fix is safe. Memory classes, `BaseMemory` and "
-            "`ConversationChain` move to `langchain-classic`, which exists only for langchain >= 1.0: the fix "
-            "is safe when the project targets langchain 1.x (`target-langchain = \"1\"` in "
-            "`[tool.lint-memory]`, or a declared `langchain>=1` requirement) and unsafe otherwise, because "
-            "on langchain 0.x the new import fails until `langchain-classic` is installed."
+            "A fix is safe when it cannot break code that runs today, and the old paths import only on "
+            "langchain 0.x. Moves to `langchain_community` (chat message histories; Zep, Motorhead and "
+            "knowledge-graph memory) and to `langchain_core` are safe: the old paths re-exported exactly these "
+            "classes and needed those packages installed (only a project that targets langchain 0.0.x gets them "
+            "as unsafe). Moves to `langchain-classic` (memory classes, `BaseMemory`, `ConversationChain`, the `*` "
+            "import of `langchain.memory`) are safe only when the project targets langchain 1.x: "
+            "`target-langchain = \"1\"` in `[tool.lint-memory]`, or, when that is not set, a `langchain` "
+            "requirement declared by the project (pyproject.toml, requirements*.txt, setup.cfg) that admits only "
+            "versions >= 1. Otherwise they are unsafe, because on langchain 0.x `langchain-classic` is not "
+            "installed and the new import fails. Moves to a partner package (`langchain_mongodb`, "
+            "`langchain_astradb`, `langchain_neo4j`) are always unsafe: the package may not be installed and its "
+            "class may take other arguments. An unaliased `import langchain.memory` is fixed together with every "
+            "`langchain.memory...` reference it provides, and not at all when a reference cannot be rewritten "
+            "safely."
         ),
         fixable="sometimes",
         references=(c.V1_MIGRATION_URL, "https://python.langchain.com/docs/versions/v0_2/"),
@@ -265,7 +278,8 @@ RULES: tuple[Rule, ...] = (
         references=(c.SHORT_TERM_URL, c.OLD_HISTORY_GUIDE),
         pylint_number="51",
     ),
-    # Diagnostics about the input itself (CLI and server only; flake8 and pylint report their own).
+    # Diagnostics about the input itself (CLI and server; flake8 and pylint report their own syntax
+    # errors, and the flake8 plugin reports LCM904 when the engine runs out of recursion depth).
     Rule(
         "LCM901", "syntax-error", "The file could not be parsed", DOCS_URL + "#lcm901-syntax-error",
         "Reports a file (or notebook cell) that is not valid Python; nothing else in it is checked.",

@@ -3,12 +3,20 @@
 It keeps a chain of scopes (module, class, function, lambda, comprehension) whose bindings are
 qualified names from imports, memory instances, local memory subclasses, or "something else"
 (which shadows an import).  Function bodies are visited after the module, as ruff does, so they
-see the module's final bindings.  Everything it knows about LangChain comes from the catalog.
+see the module's final bindings.  Alternative blocks (if/else, try/except, loop bodies, match
+cases) start from the same bindings and are merged afterwards, keeping per name the binding that
+may still refer to LangChain: a fallback ``else: X = None`` does not hide the import of ``X``.
+Everything it knows about LangChain comes from the catalog.
+
+Every name the visitor resolves is spelled out in the source: string annotations are read only
+when they are one plain literal (no escapes, no implicit concatenation), which is what keeps the
+byte pre-filter in ``engine.might_match`` sound.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lint_memory import catalog, findings, lookup
@@ -17,17 +25,59 @@ from lint_memory.findings import Finding
 from lint_memory.rules import BY_CODE
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-_FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Typing forms whose instances are instances of (one of) their arguments.
+_UNION_FORMS = frozenset({"Optional", "Union"})
+_WRAPPER_FORMS = frozenset({"Annotated", "ClassVar", "Final", "Required", "NotRequired", "ReadOnly", "InitVar"})
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+
+
+@dataclass(eq=False)
+class ClassContext:
+    """What a class stores on itself or on ``self``: class-body attributes and ``self.X = ...``;
+    attributes of local base classes are inherited."""
+
+    attrs: dict[str, Entry] = field(default_factory=dict)
+    pending: list[tuple[str, Callable[[Entry], None]]] = field(default_factory=list)  # (attr, callback)
+    bases: list[ClassContext] = field(default_factory=list)  # the local classes it derives from
+
+    def find(self, attr: str) -> Entry | None:
+        seen: set[int] = set()
+        todo = [self]
+        while todo:
+            klass = todo.pop(0)
+            if id(klass) in seen:
+                continue
+            seen.add(id(klass))
+            if attr in klass.attrs:
+                return klass.attrs[attr]
+            todo += klass.bases
+        return None
 
 
 @dataclass(frozen=True)
 class Binding:
-    kind: str  # "path" | "instance" | "memclass" | "other"
+    kind: str  # "path" | "instance" | "memclass" | "class" | "function" | "coroutine" | "other"
     path: str | None = None
-    entry: Entry | None = None
+    entry: Entry | None = None  # the memory an instance, a memory subclass or a function's result is
+    klass: ClassContext | None = field(default=None, compare=False)  # kinds "class" and "memclass"
 
 
 OTHER = Binding("other")
+
+
+class _Branch(dict):
+    """The bindings inside one branch: a copy of those it started from (reads stay plain dict
+    reads, the hot path) that remembers which names the branch rebinds."""
+
+    __slots__ = ("changed",)
+
+    def __init__(self, start: dict[str, Binding]) -> None:
+        super().__init__(start)
+        self.changed: set[str] = set()
+
+    def __setitem__(self, name: str, binding: Binding) -> None:
+        self.changed.add(name)
+        super().__setitem__(name, binding)
 
 
 @dataclass
@@ -37,23 +87,17 @@ class Scope:
 
 
 @dataclass
-class ClassContext:
-    """What the methods of one class store on ``self``."""
-
-    attrs: dict[str, Entry] = field(default_factory=dict)
-    pending: list[tuple[str, object]] = field(default_factory=list)  # (attr, callback(entry))
-
-
-@dataclass
 class _Deferred:
     node: ast.AST
     scopes: list[Scope]
     klass: ClassContext | None  # set when node is a method
     guard: frozenset[str]
+    method: tuple[ClassContext, str] | None  # the enclosing method of a nested function: its `self`
 
 
 class MemoryVisitor(ast.NodeVisitor):
-    def __init__(self) -> None:
+    def __init__(self, lines: list[str] | None = None) -> None:
+        self.lines = lines  # the source, split as Python counts lines; checks string annotations
         self.findings: list[Finding] = []
         self.scopes: list[Scope] = [Scope("module")]
         self.deferred: list[_Deferred] = []
@@ -61,6 +105,7 @@ class MemoryVisitor(ast.NodeVisitor):
         self.klass: ClassContext | None = None  # the class whose body is being visited
         self.method: tuple[ClassContext, str] | None = None  # (class, name of `self`) inside a method
         self.guard: frozenset[str] = frozenset()  # new homes imported by the enclosing `try:`
+        self.handled: set[int] = set()  # ids of `memory=` keywords already checked for an outer call
 
     # --- driving -----------------------------------------------------------------------------
     def run(self, tree: ast.AST) -> list[Finding]:
@@ -69,8 +114,9 @@ class MemoryVisitor(ast.NodeVisitor):
             self._run_deferred(self.deferred.pop(0))
         for klass in self.classes:
             for attr, callback in klass.pending:
-                if attr in klass.attrs:
-                    callback(klass.attrs[attr])
+                entry = klass.find(attr)
+                if entry is not None:
+                    callback(entry)
         return self.findings
 
     def _run_deferred(self, item: _Deferred) -> None:
@@ -78,27 +124,41 @@ class MemoryVisitor(ast.NodeVisitor):
         self.scopes = [*item.scopes, Scope("function")]
         self.klass, self.guard = None, item.guard
         args = node.args
-        params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-        params += [a for a in (args.vararg, args.kwarg) if a is not None]
-        for arg in params:
+        parameters = _parameters(args)
+        for arg, default in parameters:
             entry = self._memory_class(arg.annotation) if arg.annotation is not None else None
+            if entry is None and default is not None:
+                entry = self._memory_value(default)
             self._bind(arg.arg, Binding("instance", entry=entry) if entry else OTHER)
         self.method = None
         positional = [*args.posonlyargs, *args.args]
         if item.klass is not None and positional and not self._is_static(node):
-            self.method = (item.klass, positional[0].arg)
+            self.method = (item.klass, positional[0].arg)  # `self`, or `cls` in a classmethod
+        elif item.method is not None and item.method[1] not in {arg.arg for arg, _ in parameters}:
+            self.method = item.method  # a closure inside a method still sees its `self`
         for statement in node.body:
             self.visit(statement)
 
     @staticmethod
     def _is_static(node: ast.AST) -> bool:
-        return any(
-            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in node.decorator_list
-        )
+        return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
 
     # --- scopes ------------------------------------------------------------------------------
     def _bind(self, name: str, binding: Binding) -> None:
         self.scopes[-1].names[name] = binding
+
+    def _alternatives(self, *branches: Callable[[], None]) -> None:
+        """Visit blocks of which one runs (or none: pass an empty branch), each from the current
+        bindings, then keep for each name rebound in any of them the most relevant binding."""
+        scope = self.scopes[-1]
+        start = scope.names
+        outcomes: list[_Branch] = []
+        for branch in branches:
+            scope.names = _Branch(start)
+            branch()
+            outcomes.append(scope.names)
+        scope.names = start
+        _merge(start, outcomes)
 
     def _lookup(self, name: str) -> Binding | None:
         innermost = len(self.scopes) - 1
@@ -129,14 +189,19 @@ class MemoryVisitor(ast.NodeVisitor):
         if node is None:
             return None
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            node = _parse_annotation(node)
+            node = self._parse_annotation(node)
             if node is None:
                 return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             return self._memory_class(node.left) or self._memory_class(node.right)
-        if isinstance(node, ast.Subscript):  # Optional[X], Annotated[X, ...]
-            inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
-            return self._memory_class(inner)
+        if isinstance(node, ast.Subscript):
+            form = _form(node.value)
+            arguments = _elements(node.slice)
+            if form in _UNION_FORMS:  # Optional[X], Union[int, X]
+                return next((e for e in map(self._memory_class, arguments) if e is not None), None)
+            if form in _WRAPPER_FORMS and arguments:  # Annotated[X, ...], ClassVar[X]
+                return self._memory_class(arguments[0])
+            return None  # list[X] holds memories but is not one
         binding = self._resolve(node)
         if binding is None:
             return None
@@ -152,37 +217,48 @@ class MemoryVisitor(ast.NodeVisitor):
             if entry is None and isinstance(node.func, ast.Attribute):
                 if node.func.attr.startswith(catalog.CONSTRUCTOR_PREFIXES):
                     entry = self._memory_class(node.func.value)
+            if entry is None and node.args and self._path(node.func) in _CASTS:
+                entry = self._memory_class(node.args[0])
+            if entry is None:
+                entry = self._returns(node.func, "function")
             return entry
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            return self._returns(node.value.func, "coroutine")
         if isinstance(node, ast.Name):
             binding = self._lookup(node.id)
             return binding.entry if binding is not None and binding.kind == "instance" else None
         if isinstance(node, ast.NamedExpr):
             return self._memory_value(node.value)
-        attr = self._self_attr(node)
-        if attr is not None:
-            return self.method[0].attrs.get(attr)
+        owner = self._owner_attr(node)
+        if owner is not None:
+            return owner[0].find(owner[1])
         return None
 
-    def _self_attr(self, node: ast.AST) -> str | None:
-        """``X`` when node is ``self.X`` inside a method."""
-        if (
-            self.method is not None
-            and isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == self.method[1]
-        ):
-            return node.attr
+    def _returns(self, callee: ast.AST, kind: str) -> Entry | None:
+        """The memory a local function is annotated to return (``-> ConversationBufferMemory``)."""
+        binding = self._lookup(callee.id) if isinstance(callee, ast.Name) else None
+        return binding.entry if binding is not None and binding.kind == kind else None
+
+    def _owner_attr(self, node: ast.AST) -> tuple[ClassContext, str] | None:
+        """(class, ``X``) when node is ``self.X`` / ``cls.X`` inside a method or ``SomeClass.X``."""
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            return None
+        if self.method is not None and node.value.id == self.method[1]:
+            return self.method[0], node.attr
+        binding = self._lookup(node.value.id)
+        if binding is not None and binding.klass is not None:
+            return binding.klass, node.attr
         return None
 
-    def _when_memory(self, node: ast.AST, callback) -> None:
+    def _when_memory(self, node: ast.AST, callback: Callable[[Entry], None]) -> None:
         """Call ``callback(entry)`` if node holds a memory object, now or once its class is complete."""
         entry = self._memory_value(node)
         if entry is not None:
             callback(entry)
             return
-        attr = self._self_attr(node)
-        if attr is not None:
-            self.method[0].pending.append((attr, callback))
+        owner = self._owner_attr(node)
+        if owner is not None:
+            owner[0].pending.append((owner[1], callback))
 
     # --- reporting ---------------------------------------------------------------------------
     def _report(self, code: str, node: ast.AST, message: str, symbol: str, target: str | None = None) -> None:
@@ -263,18 +339,81 @@ class MemoryVisitor(ast.NodeVisitor):
                     entry = lookup.BY_PATH.get(path)
                     if entry is not None:
                         imported.add(entry.name)
-        for statement in node.body:
-            self.visit(statement)
-        for handler in node.handlers:
+        scope = self.scopes[-1]
+        start = scope.names
+        body = scope.names = _Branch(start)
+        self._visit_block(node.body)
+        outcomes = [body]
+        for handler in node.handlers:  # a handler runs after part of the body, so it sees its bindings
+            scope.names = _Branch(body)
             outer = self.guard
             if imported and _catches_import_error(handler.type):
                 self.guard = outer | imported
             self.visit(handler)
             self.guard = outer
-        for statement in [*node.orelse, *node.finalbody]:
-            self.visit(statement)
+            outcomes.append(scope.names)
+        scope.names = body
+        self._visit_block(node.orelse)
+        scope.names = start
+        _merge(start, outcomes)
+        self._visit_block(node.finalbody)
 
     visit_TryStar = visit_Try
+
+    # --- control flow ------------------------------------------------------------------------
+    def _visit_block(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            self.visit(statement)
+
+    def visit_If(self, node: ast.If) -> None:
+        self.visit(node.test)
+        self._alternatives(lambda: self._visit_block(node.body), lambda: self._visit_block(node.orelse))
+
+    def visit_For(self, node: ast.For) -> None:
+        self.visit(node.iter)
+
+        def loop() -> None:
+            self.visit(node.target)
+            self._visit_block(node.body)
+            self._visit_block(node.orelse)
+
+        self._alternatives(loop, lambda: None)  # the body may run no time at all
+
+    visit_AsyncFor = visit_For
+
+    def visit_While(self, node: ast.While) -> None:
+        self.visit(node.test)
+        self._alternatives(lambda: self._visit_block([*node.body, *node.orelse]), lambda: None)
+
+    def visit_Match(self, node: ast.Match) -> None:
+        self.visit(node.subject)
+
+        def case(branch: ast.match_case) -> Callable[[], None]:
+            def run() -> None:
+                self.visit(branch.pattern)
+                if branch.guard is not None:
+                    self.visit(branch.guard)
+                self._visit_block(branch.body)
+
+            return run
+
+        self._alternatives(*map(case, node.cases), lambda: None)
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.pattern is not None:
+            self.visit(node.pattern)
+        if node.name:
+            self._bind(node.name, OTHER)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name:
+            self._bind(node.name, OTHER)
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        for child in [*node.keys, *node.patterns]:
+            self.visit(child)
+        if node.rest:
+            self._bind(node.rest, OTHER)
 
     # --- definitions -------------------------------------------------------------------------
     def _visit_signature(self, node: ast.AST) -> None:
@@ -291,9 +430,12 @@ class MemoryVisitor(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._visit_signature(node)
-        self._bind(node.name, OTHER)
+        returns = self._memory_class(node.returns) if node.returns is not None else None
+        kind = "coroutine" if isinstance(node, ast.AsyncFunctionDef) else "function"
+        self._bind(node.name, Binding(kind, entry=returns) if returns else OTHER)
         klass = self.klass if self.scopes[-1].kind == "class" else None
-        self.deferred.append(_Deferred(node, list(self.scopes), klass, self.guard))
+        outer = self.method if klass is None else None
+        self.deferred.append(_Deferred(node, list(self.scopes), klass, self.guard, outer))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -312,7 +454,8 @@ class MemoryVisitor(ast.NodeVisitor):
         for expression in [*node.decorator_list, *node.bases, *node.keywords]:
             self.visit(expression)
         base = next((e for e in map(self._memory_class, node.bases) if e is not None), None)
-        context = ClassContext()
+        bases = [self._resolve(b) for b in node.bases]
+        context = ClassContext(bases=[b.klass for b in bases if b is not None and b.klass is not None])
         self.classes.append(context)
         outer_class, outer_method = self.klass, self.method
         self.klass, self.method = context, None
@@ -321,22 +464,66 @@ class MemoryVisitor(ast.NodeVisitor):
             self.visit(statement)
         self.scopes.pop()
         self.klass, self.method = outer_class, outer_method
-        self._bind(node.name, Binding("memclass", entry=base) if base else OTHER)
+        self._bind(node.name, Binding("memclass" if base else "class", entry=base, klass=context))
 
     def _visit_annotation(self, node: ast.AST) -> None:
+        """Visit a type expression, reading the forward references (strings) nested in it."""
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            parsed = _parse_annotation(node)
+            parsed = self._parse_annotation(node)
             if parsed is not None:
-                self.visit(parsed)
-            return
-        self.visit(node)
+                self._visit_annotation(parsed)
+        elif isinstance(node, ast.Subscript):
+            self.visit(node.value)
+            form = _form(node.value)
+            arguments = _elements(node.slice)
+            if form == "Literal":  # its strings are values, not types
+                self.visit(node.slice)
+            elif form == "Annotated" and arguments:  # only the first argument is a type
+                self._visit_annotation(arguments[0])
+                for metadata in arguments[1:]:
+                    self.visit(metadata)
+            else:
+                for argument in arguments:
+                    self._visit_annotation(argument)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            self._visit_annotation(node.left)
+            self._visit_annotation(node.right)
+        elif isinstance(node, (ast.List, ast.Tuple)):  # Callable[[A, B], R]
+            for element in node.elts:
+                self._visit_annotation(element)
+        else:
+            self.visit(node)
+
+    def _parse_annotation(self, node: ast.Constant) -> ast.AST | None:
+        """The expression a string annotation holds, located at the string; None when it is not
+        one plain literal (escapes or implicit concatenation would hide names from the pre-filter)."""
+        if self.lines is not None and _literal_body(self.lines, node) != node.value:
+            return None
+        try:
+            parsed = ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            return None
+        for child in ast.walk(parsed):
+            if "lineno" in child._attributes:
+                ast.copy_location(child, node)
+                child.end_lineno, child.end_col_offset = node.end_lineno, node.end_col_offset
+        return parsed
 
     # --- assignments -------------------------------------------------------------------------
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
-        entry = self._memory_value(node.value)
         for target in node.targets:
-            self._assign(target, entry)
+            self._assign_value(target, node.value)
+
+    def _assign_value(self, target: ast.AST, value: ast.AST) -> None:
+        """Bind a target to a value; ``a, b = X(), Y()`` pairs its elements up."""
+        pairs = isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
+        if pairs and len(target.elts) == len(value.elts):
+            if not any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts]):
+                for element, item in zip(target.elts, value.elts):
+                    self._assign_value(element, item)
+                return
+        self._assign(target, self._memory_value(value))
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         self._visit_annotation(node.annotation)
@@ -362,9 +549,9 @@ class MemoryVisitor(ast.NodeVisitor):
         elif isinstance(target, ast.Starred):
             self._assign(target.value, None)
         else:
-            attr = self._self_attr(target)
-            if attr is not None and entry is not None:
-                self.method[0].attrs[attr] = entry
+            owner = self._owner_attr(target)
+            if owner is not None and entry is not None:
+                owner[0].attrs[owner[1]] = entry
             self.visit(target)
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -433,15 +620,33 @@ class MemoryVisitor(ast.NodeVisitor):
         consumer = callee is not None and lookup.is_memory_consumer(callee)
         shown = _short(node.func)
         for keyword in node.keywords:
+            if id(keyword) in self.handled:
+                continue
             if keyword.arg in catalog.MEMORY_KEYWORDS:
                 self._check_memory_argument(keyword, keyword.value, consumer, shown)
-            elif keyword.arg in catalog.NESTED_KWARGS and isinstance(keyword.value, ast.Dict):
-                for key, value in zip(keyword.value.keys, keyword.value.values):
-                    if isinstance(key, ast.Constant) and key.value in catalog.MEMORY_KEYWORDS:
-                        self._check_memory_argument(key, value, consumer, shown)
+            elif keyword.arg is None or keyword.arg in catalog.NESTED_KWARGS:  # **{...}, chain_type_kwargs={...}
+                for where, value in self._dict_items(keyword.value):
+                    self._check_memory_argument(where, value, consumer, shown)
         self.generic_visit(node)
 
+    def _dict_items(self, node: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
+        """The ``memory`` entries of a dict display or a ``dict(...)`` call."""
+        if isinstance(node, ast.Dict):
+            return [
+                (key, value)
+                for key, value in zip(node.keys, node.values)
+                if isinstance(key, ast.Constant) and key.value in catalog.MEMORY_KEYWORDS
+            ]
+        builtin_dict = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict"
+        if builtin_dict and self._lookup("dict") is None:
+            keywords = [k for k in node.keywords if k.arg in catalog.MEMORY_KEYWORDS]
+            self.handled.update(map(id, keywords))  # the `dict(...)` call itself must not report them again
+            return [(keyword, keyword.value) for keyword in keywords]
+        return []
+
     def _check_memory_argument(self, where: ast.AST, value: ast.AST, consumer: bool, callee: str) -> None:
+        if isinstance(value, ast.Constant) and value.value is None:
+            return  # `memory=None` asks for no memory
         rule = BY_CODE["LCM300"]
 
         def report(entry: Entry | None) -> None:
@@ -461,16 +666,71 @@ def _catches_import_error(node: ast.AST | None) -> bool:
     return any(isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS for n in names)
 
 
-def _parse_annotation(node: ast.Constant) -> ast.AST | None:
-    try:
-        parsed = ast.parse(node.value.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
+def _parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
+    """Every parameter with its default value, if any."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(positional, defaults))
+    pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+    pairs += [(a, None) for a in (args.vararg, args.kwarg) if a is not None]
+    return pairs
+
+
+def _relevance(binding: Binding) -> int:
+    """How much a binding matters to the rules: LangChain names and memory objects first."""
+    if binding.entry is not None:
+        return 2
+    if binding.kind == "path":
+        return 2 if binding.path.startswith("langchain") else 1
+    return 1 if binding.kind == "class" else 0
+
+
+def _merge(start: dict[str, Binding], outcomes: list[_Branch]) -> None:
+    """Fold alternative outcomes into ``start``: per name, the most relevant binding any may leave.
+    A handler starts from a copy of the try body's bindings, whose changes are an outcome too."""
+    for name in {name for outcome in outcomes for name in outcome.changed}:
+        options = [outcome.get(name) for outcome in outcomes]
+        best = max((b for b in options if b is not None), key=_relevance, default=None)
+        if best is not None:
+            start[name] = best
+
+
+def _form(node: ast.AST) -> str | None:
+    """The typing form a subscript applies: ``Optional`` for ``typing.Optional[...]``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _elements(node: ast.AST) -> list[ast.AST]:
+    return list(node.elts) if isinstance(node, ast.Tuple) else [node]
+
+
+_STRING_PREFIXES = frozenset("rRuU")
+
+
+def _literal_body(lines: list[str], node: ast.Constant) -> str | None:
+    """The text between the quotes of a string literal, or None when the node's source is not a
+    single literal (implicit concatenation) or cannot be located."""
+    first, last = node.lineno, node.end_lineno or node.lineno
+    if not 0 < first <= last <= len(lines) or node.end_col_offset is None:
         return None
-    for child in ast.walk(parsed):
-        if "lineno" in child._attributes:
-            ast.copy_location(child, node)
-            child.end_lineno, child.end_col_offset = node.end_lineno, node.end_col_offset
-    return parsed
+    if first == last:
+        raw = lines[first - 1].encode("utf-8")[node.col_offset : node.end_col_offset]
+    else:
+        head = lines[first - 1].encode("utf-8")[node.col_offset :]
+        tail = lines[last - 1].encode("utf-8")[: node.end_col_offset]
+        raw = b"\n".join([head, *(line.encode("utf-8") for line in lines[first : last - 1]), tail])
+    text = raw.decode("utf-8", "replace")
+    body = text.lstrip("".join(_STRING_PREFIXES))
+    if len(text) - len(body) > 1:
+        return None
+    quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+    if quote not in ('"', "'", '"""', "'''") or len(body) < 2 * len(quote) or not body.endswith(quote):
+        return None
+    return body[len(quote) : -len(quote)]
 
 
 def _dotted(node: ast.AST) -> str | None:
