@@ -1,0 +1,116 @@
+"""The server's pure conversions (``lint_memory.lsp_convert``): positions, diagnostics, hover, edits."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from lint_memory import lsp_convert, runner
+from lint_memory.findings import Edit, Finding, Fix
+from lint_memory.lsp_convert import Columns
+
+UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16,
+                      types.PositionEncodingKind.Utf32)
+LINES = ['x = ("😀é", ConversationBufferMemory())', "plain = 1", ""]
+
+
+def findings(text: str) -> list[Finding]:
+    return runner.check_text(text, "app.py", runner.Settings()).findings
+
+
+def test_split_lines_breaks_only_where_python_does():
+    assert lsp_convert.split_lines("a\r\nb\rc\nd\x0ce\u2028f\n") == ["a", "b", "c", "d\x0ce\u2028f", ""]
+
+
+@pytest.mark.parametrize(("encoding", "character"), [(UTF32, 12), (UTF16, 13), (UTF8, 16)])
+def test_columns_count_in_the_client_encoding(encoding, character):
+    columns = Columns(LINES, encoding)
+    assert columns.position(1, 12) == types.Position(0, character)  # the name after `("😀é", `
+    assert columns.engine(types.Position(0, character)) == (1, 12)
+    assert columns.position(2, 3) == types.Position(1, 3)  # ASCII rows need no conversion
+
+
+def test_columns_clamp_positions_outside_the_text():
+    columns = Columns(LINES, UTF16)
+    assert columns.position(2, 99) == types.Position(1, 9)  # past the end of the row
+    assert columns.position(9, 4) == types.Position(2, 0)  # past the last row (an error at EOF)
+    assert columns.engine(types.Position(1, 99)) == (2, 9)
+    assert columns.engine(types.Position(7, 3)) == (8, 0)
+
+
+def test_diagnostic_fields():
+    text = "from langchain.memory import ConversationBufferMemory\n"
+    buffer, moved = findings(text)
+    columns = Columns(lsp_convert.split_lines(text))
+    diagnostic = lsp_convert.diagnostic(moved, columns)
+    assert (diagnostic.code, diagnostic.source, diagnostic.severity) == (
+        "LCM400", "lint-memory", types.DiagnosticSeverity.Warning
+    )
+    assert diagnostic.code_description.href == "https://docs.langchain.com/oss/python/migrate/langchain-v1"
+    assert diagnostic.tags == [types.DiagnosticTag.Deprecated]
+    assert diagnostic.range == types.Range(types.Position(0, 29), types.Position(0, 53))
+    assert lsp_convert.diagnostic(buffer, columns).code == "LCM100"
+
+    [syntax] = findings("from langchain.memory import (\n")
+    broken = lsp_convert.diagnostic(syntax, Columns(["from langchain.memory import (", ""]))
+    assert (broken.code, broken.tags) == ("LCM901", None)
+    assert broken.code_description.href.endswith("/docs/rules.md#lcm901-syntax-error")
+
+
+def test_hover_sections_per_rule():
+    text = (
+        "from langchain.chains import ConversationChain\n"
+        "chain = ConversationChain(llm=llm, memory=memory)\n"
+    )
+    found = {finding.code: finding for finding in findings(text)}
+    assert sorted(found) == ["LCM300", "LCM301", "LCM400"]
+
+    moved = lsp_convert.hover_markdown([found["LCM400"]])
+    assert moved.split("\n\n")[:2] == [
+        "**LCM400** `moved-import`: Import of a memory path that no longer exists in current LangChain",
+        "**Use instead:** import it from its new home, `langchain_classic.chains.ConversationChain`",
+    ]
+    assert moved.endswith(
+        "[Migration guide](https://docs.langchain.com/oss/python/migrate/langchain-v1) · "
+        "[LCM400 documentation](https://github.com/lint-memory/lint-memory/blob/main/docs/rules.md#lcm400-moved-import)"
+    )
+    argument = lsp_convert.hover_markdown([found["LCM300"]])
+    assert "**Use instead:** `checkpointer=` on the agent or graph" in argument
+    both = lsp_convert.hover_markdown([found["LCM301"], found["LCM400"], found["LCM301"]])
+    assert both.count("\n\n---\n\n") == 1  # one section per rule and symbol
+
+    [syntax] = findings("def broken(:\n")
+    explained = lsp_convert.hover_markdown([syntax])
+    assert "Migration guide" not in explained and "Use instead" not in explained
+    assert explained.startswith("**LCM901** `syntax-error`: The file could not be parsed")
+
+
+def test_contains_and_overlaps_include_both_ends():
+    finding = Finding("LCM100", "", 2, 4, 2, 10, "ConversationBufferMemory")
+    assert lsp_convert.contains(finding, 2, 4) and lsp_convert.contains(finding, 2, 10)
+    assert not lsp_convert.contains(finding, 2, 11) and not lsp_convert.contains(finding, 1, 5)
+    assert lsp_convert.overlaps(finding, (1, 0), (2, 4))
+    assert not lsp_convert.overlaps(finding, (2, 11), (3, 0))
+
+
+def test_combined_edits_collapse_repeats_and_leave_out_clashes():
+    statement = Edit("from new import a, b", 1, 0, 1, 22)
+    same_statement = Fix("a", "safe", [statement])
+    other_name = Fix("b", "safe", [Edit("from new import a, b", 1, 0, 1, 22)])
+    clash = Fix("c", "safe", [Edit("x", 1, 5, 1, 8), Edit("y", 3, 0, 3, 1)])  # left out whole
+    later = Fix("d", "safe", [Edit("import new", 2, 0, 2, 10)])
+    edits = lsp_convert.combined_edits([later, same_statement, other_name, clash])
+    assert edits == [statement, Edit("import new", 2, 0, 2, 10)]
+
+
+def test_apply_edits():
+    text = "from old import a, b\r\nimport old\nrest\n"
+    edits = [Edit("import new", 2, 0, 2, 10), Edit("from new import a, b", 1, 0, 1, 20)]
+    assert lsp_convert.apply_edits(text, edits) == "from new import a, b\r\nimport new\nrest\n"
+    assert lsp_convert.apply_edits("a\n", [Edit("# end\n", 2, 0, 2, 0)]) == "a\n# end\n"
+
+
+def test_text_edit_converts_positions():
+    columns = Columns(LINES, UTF16)
+    edit = lsp_convert.text_edit(Edit("Memory", 1, 12, 1, 36), columns)
+    assert edit == types.TextEdit(types.Range(types.Position(0, 13), types.Position(0, 37)), "Memory")
