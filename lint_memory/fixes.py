@@ -618,12 +618,15 @@ class _Change:
 
 
 class _Planner:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tree: ast.Module | None = None) -> None:
+        """``tree``: ``text`` already parsed (by the check), to save parsing it again."""
         self.text = _Text(text)
-        try:
-            self.tree: ast.Module | None = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            self.tree = None  # nothing to fix in what does not parse
+        self.tree: ast.Module | None = tree
+        if tree is None:
+            try:
+                self.tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self.tree = None  # nothing to fix in what does not parse
         self.imports = _Imports(self.tree, self.text)
         self._references: _References | None = None
 
@@ -685,12 +688,14 @@ def _applies(finding: Finding, unsafe: bool) -> bool:
     return _fixable(finding) and fix is not None and bool(fix.edits) and (fix.applicability == SAFE or unsafe)
 
 
-def plan_fixes(report: FileReport, target: str | None = None) -> None:
+def plan_fixes(report: FileReport, target: str | None = None, *, tree: ast.Module | None = None) -> None:
     """Attach a ``Fix`` to every fixable LCM400 finding of ``report``.
 
     ``target`` is the ``target-langchain`` setting; without it, the project's declared
-    ``langchain`` requirement is looked up from ``report.path``.  Findings that cannot be fixed
-    keep ``fix = None``.  Raises ``target.TargetError`` for a malformed ``target``.
+    ``langchain`` requirement is looked up from ``report.path``.  ``tree`` is the Python file's
+    ``report.source`` as the check parsed it (parsing it again costs as much as the planning).
+    Findings that cannot be fixed keep ``fix = None``.  Raises ``target.TargetError`` for a
+    malformed ``target``.
     """
     found = [f for f in report.findings if _fixable(f)]
     if not found or report.source is None:
@@ -699,7 +704,7 @@ def plan_fixes(report: FileReport, target: str | None = None) -> None:
     book = report.notebook
     positions = [(f, _module_position(book, f)) for f in found]
     levels = {id(f): applicability(f.target or "", line) for f in found}
-    planner = _Planner(_code(book) if book else report.source)
+    planner = _Planner(_code(book), None) if book else _Planner(report.source, tree)
     for finding in found:
         finding.fix = None
     for level in (SAFE, UNSAFE):

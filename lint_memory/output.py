@@ -38,9 +38,14 @@ def severity(code: str) -> str:
     return "error" if code.startswith("LCM9") else "warning"
 
 
+def fixable(finding: Finding) -> bool:
+    """Does ``--fix`` fix it: a safe fix.  An unsafe one needs ``--unsafe-fixes`` as well."""
+    return finding.fix is not None and finding.fix.applicability == "safe" and bool(finding.fix.edits)
+
+
 def fix_marker(finding: Finding) -> str:
     """ruff's ``[*]``: a fix that ``--fix`` applies (a safe one)."""
-    return "[*] " if finding.fix is not None and finding.fix.applicability == "safe" else ""
+    return "[*] " if fixable(finding) else ""
 
 
 def position(finding: Finding) -> str:
@@ -129,14 +134,30 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary(reports: Sequence[FileReport]) -> str:
-    """``Found 12 findings in 5 files (3 fixable).`` or ``All checks passed!``"""
+    """``Found 12 findings in 5 files (3 fixable).`` or ``All checks passed!``; "fixable" counts
+    what ``--fix`` fixes (safe fixes), as ruff's ``[*] 3 fixable with the --fix option``."""
     found = located(reports)
     if not found:
         return "All checks passed!"
     files = sum(1 for report in reports if report.findings)
-    fixable = sum(1 for _, finding in found if finding.fix is not None)
-    tail = f" ({fixable} fixable)" if fixable else ""
+    count = sum(1 for _, finding in found if fixable(finding))
+    tail = f" ({count} fixable)" if count else ""
     return f"Found {_plural(len(found), 'finding')} in {_plural(files, 'file')}{tail}."
+
+
+def fix_summary(reports: Sequence[FileReport], fixed: int, *, unsafe_fixes: bool = False) -> str:
+    """After ``--fix``, as ruff: ``Found 5 findings (3 fixed, 2 remaining).``, plus a line for
+    the unsafe fixes left to ``--unsafe-fixes``.  Nothing fixed: the usual summary."""
+    remaining = len(located(reports))
+    lines = [f"Found {_plural(fixed + remaining, 'finding')} ({fixed} fixed, {remaining} remaining)."
+             if fixed else summary(reports)]
+    hidden = 0 if unsafe_fixes else sum(
+        1 for _, finding in located(reports) if finding.fix is not None and finding.fix.applicability == "unsafe"
+    )
+    if hidden:
+        fixes = "fix" if hidden == 1 else "fixes"
+        lines.append(f"{hidden} hidden {fixes} can be enabled with the `--unsafe-fixes` option.")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -150,9 +171,9 @@ class Statistic:
 def statistics(reports: Sequence[FileReport]) -> list[Statistic]:
     """Counts per code, most frequent first (then by code), as ruff's ``--statistics``."""
     counts = Counter(finding.code for _, finding in located(reports))
-    fixable = Counter(finding.code for _, finding in located(reports) if finding.fix is not None)
+    fixable_count = Counter(finding.code for _, finding in located(reports) if fixable(finding))
     order = sorted(counts, key=lambda code: (-counts[code], code))
-    return [Statistic(code, BY_CODE[code].name, counts[code], fixable[code]) for code in order]
+    return [Statistic(code, BY_CODE[code].name, counts[code], fixable_count[code]) for code in order]
 
 
 def statistics_text(stats: Sequence[Statistic], options: Options = DEFAULT_OPTIONS) -> str:

@@ -59,6 +59,7 @@ class Settings:
     baseline: str | None = None  # `[tool.lint-memory] baseline`, relative to `root`
     target_langchain: str | None = None  # `[tool.lint-memory] target-langchain`
     root: str | None = None  # folder of the configuration file; patterns and paths are relative to it
+    plan_fixes: bool = False  # attach the planned LCM400 fixes to the findings (see `_plan`)
 
     def codes_for(self, path: str) -> frozenset[str]:
         ignored = {
@@ -108,25 +109,46 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> FileReport:
     report = FileReport(path)
     is_notebook = path.endswith(".ipynb")
 
-    def run() -> None:
+    def run() -> ast.Module | None:
         if settings.prefilter and not _needs_check(data, is_notebook):
-            return
-        _check(report, decode_notebook(data) if is_notebook else decode(data), is_notebook)
+            return None
+        return _check(report, decode_notebook(data) if is_notebook else decode(data), is_notebook)
 
     _guarded(report, settings, run)
     return report
 
 
-def _guarded(report: FileReport, settings: Settings, check: Callable[[], None]) -> None:
+def _guarded(report: FileReport, settings: Settings, check: Callable[[], ast.Module | None]) -> None:
     """Run ``check``; bad input becomes its LCM9xx diagnostic, anything else ``report.error``."""
+    tree = None
     try:
         try:
-            check()
+            tree = check()
         except SourceError as error:
             report.findings.append(_diagnostic(error))
         _filter(report, settings)
     except Exception as error:  # a bug must cost one file, not the run
         report.findings, report.error = [], f"{type(error).__name__}: {error}"
+        return
+    if settings.plan_fixes:
+        _plan(report, settings, tree)
+
+
+def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> None:
+    """Attach the planned fixes where the file was checked: in a worker process on a large run,
+    so the libcst work is spread over the cores too, and with the syntax tree the check built.
+    Only a file with a fixable finding pays for it (and only a process that meets one imports
+    libcst).  A bug in the planner costs the file its fixes, never its findings."""
+    if not any(finding.target is not None and finding.code == "LCM400" for finding in report.findings):
+        return
+    from lint_memory import fixes  # libcst: only for a file that has something to fix
+
+    try:
+        fixes.plan_fixes(report, settings.target_langchain, tree=tree)
+    except Exception as error:  # noqa: BLE001
+        for finding in report.findings:
+            finding.fix = None
+        report.error = f"while planning fixes: {type(error).__name__}: {error}"
 
 
 def _read(path: str) -> bytes | FileReport:
@@ -198,7 +220,8 @@ def _foreign_cookie(data: bytes) -> bool:
 _SOURCE_NAME = "<lint-memory>"
 
 
-def _check(report: FileReport, text: str, is_notebook: bool) -> None:
+def _check(report: FileReport, text: str, is_notebook: bool) -> ast.Module | None:
+    """Check ``text`` into ``report``; returns a Python file's syntax tree (the fixes reuse it)."""
     report.parsed = True
     if not is_notebook:
         report.source = text
@@ -207,7 +230,7 @@ def _check(report: FileReport, text: str, is_notebook: bool) -> None:
             report.findings = engine.check_tree(tree, split_lines(text))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             raise syntax_error(error) from None
-        return
+        return tree
     try:
         book = notebook.load(text)
     except notebook.NotebookError as error:
@@ -231,6 +254,7 @@ def _check(report: FileReport, text: str, is_notebook: bool) -> None:
         finding.cell, finding.line = book.position(finding.line)
         finding.end_line = book.position(finding.end_line)[1]
     report.findings += found
+    return None
 
 
 def _diagnostic(error: SourceError) -> Finding:

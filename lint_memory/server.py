@@ -227,13 +227,12 @@ class LintMemoryServer(LanguageServer):
             self._projects.pop(os.path.dirname(path), None)
 
     def excluded(self, path: str, settings: runner.Settings) -> bool:
-        """An open file matching ``exclude`` / ``extend-exclude`` (or below a folder that does, such as
-        ``.venv`` or ``site-packages``) gets no diagnostics, so that reading library code stays quiet:
-        ``--force-exclude`` decides, with folders counted from the configuration's folder or else
-        from the workspace folder holding the file."""
-        root = settings.root or self._workspace_folder(path)
-        forced = replace(settings, force_exclude=True, respect_gitignore=False, root=root)
-        return not any(True for _ in runner.discover([path], forced))
+        """An open file that ``lint-memory check`` would skip when walking its folder (matching
+        ``exclude`` / ``extend-exclude``, below a folder that does, such as ``.venv`` or
+        ``site-packages``, or ignored by git) gets no diagnostics, so that reading library code
+        stays quiet.  Folders count from the configuration's folder, or else from the workspace
+        folder holding the file."""
+        return runner.is_excluded(path, replace(settings, root=settings.root or self._workspace_folder(path)))
 
     def _workspace_folder(self, path: str) -> str | None:
         folders = [_path(folder.uri) for folder in self.workspace.folders.values()]
