@@ -199,7 +199,7 @@ def main() -> int:
         results = measure({ours_name: lint_memory(["tree"]), ruff_name: ruff}, workdir, args.runs)
         parts = sorted(p.name for p in tree.iterdir())
         flake8_parts = [f"tree/{p}" for p in parts[: max(1, args.flake8_files // PER_FOLDER)]]
-        flake8_files = sum(1 for _ in discovery.discover(flake8_parts, respect_gitignore=False))
+        flake8_files = sum(1 for _ in discovery.discover([str(workdir / p) for p in flake8_parts], respect_gitignore=False))
         small_name = f"lint-memory check ({flake8_files} files)"
         flake8_name = f"flake8 --select LCM ({flake8_files} files)"
         results.update(measure({small_name: lint_memory(flake8_parts),

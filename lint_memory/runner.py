@@ -111,6 +111,8 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> FileReport:
 
     def run() -> ast.Module | None:
         if settings.prefilter and not _needs_check(data, is_notebook):
+            if is_notebook:  # cheap next to parsing: a broken notebook is reported wherever it is
+                _load_notebook(decode_notebook(data))
             return None
         return _check(report, decode_notebook(data) if is_notebook else decode(data), is_notebook)
 
@@ -159,6 +161,13 @@ def _read(path: str) -> bytes | FileReport:
         report = FileReport(path)
         report.findings.append(_diagnostic(SourceError("LCM902", f"cannot read the file: {error.strerror or error}")))
         return report
+
+
+def _load_notebook(text: str) -> notebook.Notebook:
+    try:
+        return notebook.load(text)
+    except notebook.NotebookError as error:
+        raise SourceError("LCM903", f"invalid notebook: {error}") from None
 
 
 def _needs_check(data: bytes, is_notebook: bool) -> bool:
@@ -231,10 +240,7 @@ def _check(report: FileReport, text: str, is_notebook: bool) -> ast.Module | Non
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             raise syntax_error(error) from None
         return tree
-    try:
-        book = notebook.load(text)
-    except notebook.NotebookError as error:
-        raise SourceError("LCM903", f"invalid notebook: {error}") from None
+    book = _load_notebook(text)
     report.source, report.notebook = book.source, book
     body: list[ast.stmt] = []
     for cell in book.cells:  # each cell parses alone, as IPython runs it
@@ -326,7 +332,8 @@ def _screen_here(files: list[str], settings: Settings, jobs: int, progress: Prog
         if isinstance(data, FileReport):
             reports[index] = _filtered(data, settings)
         elif settings.prefilter and not _cheap_needs_check(data, path):
-            reports[index] = FileReport(path)
+            # cleared; a notebook is still loaded, so that a broken one is reported
+            reports[index] = check_bytes(path, data, settings) if path.endswith(".ipynb") else FileReport(path)
         else:
             pending.append((index, path, data))
             continue

@@ -104,6 +104,19 @@ def test_files_without_langchain_are_not_parsed(tmp_path):
         ("syntax.py", None, 1, 12, "LCM901"), ("latin1.py", None, 1, 1, "LCM902")}
 
 
+def test_broken_notebooks_are_reported_even_without_langchain(tmp_path):
+    """Loading a notebook costs little next to parsing it, so a broken one is always reported,
+    whether the run screens files here or in the worker processes."""
+    write(tmp_path / "truncated.ipynb", '{"cells": [')
+    write(tmp_path / "no_cells.ipynb", '{"metadata": {}}')
+    write(tmp_path / "fine.ipynb", '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    expected = {("truncated.ipynb", None, 1, 1, "LCM903"), ("no_cells.ipynb", None, 1, 1, "LCM903")}
+    assert marks(check(tmp_path, ".")) == expected
+    for index in range(runner.SCREEN_IN_POOL):  # enough files for the pooled path
+        write(tmp_path / f"plain_{index}.py", "x = 1\n")
+    assert marks(check(tmp_path, ".")) == expected
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [
