@@ -92,6 +92,7 @@ class Resolver:
         self._classes: dict[nodes.ClassDef, Ref] = {}
         self._parents: dict[nodes.ClassDef, tuple[Ref, ...]] = {}
         self._returns: dict[nodes.FunctionDef, Ref | None] = {}
+        self._reading: set[nodes.FunctionDef] = set()  # functions whose returns are being read
         self._depth = 0
 
     # --- public ------------------------------------------------------------------------------
@@ -186,6 +187,8 @@ class Resolver:
             return self._attribute(self.expression(node.expr), node.attrname)
         if isinstance(node, nodes.Call):
             return self._call(node)
+        if isinstance(node, nodes.Await) and isinstance(node.value, nodes.Call):
+            return self._call(node.value, awaited=True)
         if isinstance(node, (nodes.NamedExpr, nodes.Await)):
             return self.expression(node.value)
         return None
@@ -313,9 +316,11 @@ class Resolver:
             pending[:0] = [(parent.node, modules | parent.modules) for parent in self._parents.get(owner, ())]
         return order
 
-    def _call(self, node: nodes.Call) -> Ref | None:
+    def _call(self, node: nodes.Call, awaited: bool = False) -> Ref | None:
         callee = self.expression(node.func)
         if callee is not None and callee.kind == FUNCTION:
+            if isinstance(callee.node, nodes.AsyncFunctionDef) and not awaited:
+                return None  # a coroutine: `await` gives what the function returns
             returned = self._returned(callee.node)
             return returned.through(callee.modules) if returned is not None else None
         made = self._instance_of(callee)
@@ -336,14 +341,53 @@ class Resolver:
         if function.returns is not None:
             result = self._instance_of(self._annotation(function.returns))
         if result is None and not function.is_generator():
-            for statement in function.nodes_of_class(nodes.Return, skip_klass=_NESTED_SCOPES):
-                found = self.expression(statement.value) if statement.value is not None else None
-                if found is not None and found.kind in (MEMORY, OBJECT):
-                    result = found
-                    if found.kind == MEMORY:
-                        break
+            self._reading.add(function)
+            try:
+                result = self._returned_values(function)
+            finally:
+                self._reading.discard(function)
         self._returns[function] = result
         return result
+
+    def _returned_values(self, function: nodes.FunctionDef) -> Ref | None:
+        """A memory object when every ``return`` gives one, as the engine decides for a local helper
+        (``return None``, a bare ``return`` and a recursive call set aside); else the first project
+        object returned (its attributes may hold memory)."""
+        memory = instance = None
+        other = False
+        for statement in function.nodes_of_class(nodes.Return, skip_klass=_NESTED_SCOPES):
+            for value in _outcomes(statement.value):
+                if value is None or (isinstance(value, nodes.Const) and value.value is None):
+                    continue
+                found = self.expression(value)
+                if found is not None and found.kind == MEMORY:
+                    memory = memory or found
+                    continue
+                if found is not None and found.kind == OBJECT:
+                    instance = instance or found
+                if found is not None or not self._recursive(value):
+                    other = True
+        return memory if memory is not None and not other else instance
+
+    def _recursive(self, value: nodes.NodeNG) -> bool:
+        """Is ``value`` a call of a function whose returns are being read (recursion)?"""
+        call = value.value if isinstance(value, nodes.Await) else value
+        if not isinstance(call, nodes.Call):
+            return False
+        callee = self.expression(call.func)
+        return callee is not None and callee.kind == FUNCTION and callee.node in self._reading
+
+
+def _outcomes(node: nodes.NodeNG | None) -> list[nodes.NodeNG | None]:
+    """The values an expression may give: both arms of ``a if test else b``, nested."""
+    todo, found = [node], []
+    while todo:
+        node = todo.pop()
+        if isinstance(node, nodes.IfExp):
+            todo += [node.orelse, node.body]
+        else:
+            found.append(node)
+    return found
 
 
 def _annotation_of(arguments: nodes.Arguments, target: nodes.AssignName) -> nodes.NodeNG | None:

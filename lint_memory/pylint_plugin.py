@@ -94,7 +94,7 @@ class MemoryChecker(BaseChecker):
                 "help": "What astroid inference may add to the engine's findings. cross-module (default): only "
                 "what needs another module of the project, so that on a self-contained file pylint reports "
                 "exactly what flake8 reports; all: also chains inside one file that the engine cannot follow "
-                "(a local helper function's return value, an intermediate local class); off: the engine only.",
+                "(a class deriving from a local memory subclass); off: the engine only.",
             },
         ),
     )

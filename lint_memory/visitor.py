@@ -8,6 +8,11 @@ cases) start from the same bindings and are merged afterwards, keeping per name 
 may still refer to LangChain: a fallback ``else: X = None`` does not hide the import of ``X``.
 Everything it knows about LangChain comes from the catalog.
 
+A call of a function (or ``self.`` method) of the same module gives a memory object when the
+function is annotated to return one, or when every ``return`` of its body gives one (``return
+None`` and a bare ``return`` aside).  The body is read on demand by a ``_ReturnProbe``, a visitor
+that reports nothing, from the function's own scope chain, once per function.
+
 Every name the visitor resolves is spelled out in the source: string annotations are read only
 when they are one plain literal (no escapes, no implicit concatenation), which is what keeps the
 byte pre-filter in ``engine.might_match`` sound.
@@ -39,8 +44,16 @@ class ClassContext:
     attrs: dict[str, Entry] = field(default_factory=dict)
     pending: list[tuple[str, Callable[[Entry], None]]] = field(default_factory=list)  # (attr, callback)
     bases: list[ClassContext] = field(default_factory=list)  # the local classes it derives from
+    methods: dict[str, Binding] = field(default_factory=dict)  # the functions its body defines
 
     def find(self, attr: str) -> Entry | None:
+        return self._first(lambda klass: klass.attrs.get(attr))
+
+    def method(self, name: str) -> Binding | None:
+        return self._first(lambda klass: klass.methods.get(name))
+
+    def _first(self, get: Callable[[ClassContext], object]) -> object:
+        """What ``get`` finds on the class, else on its local bases (breadth first)."""
         seen: set[int] = set()
         todo = [self]
         while todo:
@@ -48,8 +61,9 @@ class ClassContext:
             if id(klass) in seen:
                 continue
             seen.add(id(klass))
-            if attr in klass.attrs:
-                return klass.attrs[attr]
+            found = get(klass)
+            if found is not None:
+                return found
             todo += klass.bases
         return None
 
@@ -60,6 +74,7 @@ class Binding:
     path: str | None = None
     entry: Entry | None = None  # the memory an instance, a memory subclass or a function's result is
     klass: ClassContext | None = field(default=None, compare=False)  # kinds "class" and "memclass"
+    body: _Deferred | None = field(default=None, compare=False)  # kinds "function" and "coroutine"
 
 
 OTHER = Binding("other")
@@ -86,17 +101,23 @@ class Scope:
     names: dict[str, Binding] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Deferred:
     node: ast.AST
     scopes: list[Scope]
     klass: ClassContext | None  # set when node is a method
     guard: frozenset[str]
     method: tuple[ClassContext, str] | None  # the enclosing method of a nested function: its `self`
+    returns: dict[bool, Entry | None] = field(default_factory=dict)  # probe results by `final` (see `_probe`)
+    probing: bool = False  # its body is being probed: a recursive call
+
+
+_MAX_PROBES = 16  # helpers probed inside one another (each nests a visitor) before giving up
+_PROBE_BUDGET = 1000  # probes per module: results that lean on recursion or a cut are not kept, so cap them
 
 
 class MemoryVisitor(ast.NodeVisitor):
-    def __init__(self, lines: list[str] | None = None) -> None:
+    def __init__(self, lines: list[str] | None = None, parent: MemoryVisitor | None = None) -> None:
         self.lines = lines  # the source, split as Python counts lines; checks string annotations
         self.findings: list[Finding] = []
         self.scopes: list[Scope] = [Scope("module")]
@@ -106,10 +127,18 @@ class MemoryVisitor(ast.NodeVisitor):
         self.method: tuple[ClassContext, str] | None = None  # (class, name of `self`) inside a method
         self.guard: frozenset[str] = frozenset()  # new homes imported by the enclosing `try:`
         self.handled: set[int] = set()  # ids of `memory=` keywords already checked for an outer call
+        self.final = parent is not None and parent.final  # the module has been visited: its bindings are final
+        self.root: MemoryVisitor = self if parent is None else parent.root  # holds the probe budget
+        self.depth = 0 if parent is None else parent.depth + 1  # how many probes enclose this visitor
+        self.probes_left = _PROBE_BUDGET  # counted on the root only
+        self.assumed: set[_Deferred] = set()  # functions whose probe was unfinished when a call needed it
+        self.recursions = 0  # calls answered None because of such an unfinished probe
+        self.cut = False  # a probe was refused (too deep, or the budget is spent)
 
     # --- driving -----------------------------------------------------------------------------
     def run(self, tree: ast.AST) -> list[Finding]:
         self.visit(tree)
+        self.final = True
         while self.deferred:
             self._run_deferred(self.deferred.pop(0))
         for klass in self.classes:
@@ -235,9 +264,53 @@ class MemoryVisitor(ast.NodeVisitor):
         return None
 
     def _returns(self, callee: ast.AST, kind: str) -> Entry | None:
-        """The memory a local function is annotated to return (``-> ConversationBufferMemory``)."""
-        binding = self._lookup(callee.id) if isinstance(callee, ast.Name) else None
-        return binding.entry if binding is not None and binding.kind == kind else None
+        """The memory a call of a local function (or ``self.`` method) gives: the one it is
+        annotated to return (``-> ConversationBufferMemory``), else the one its body returns."""
+        binding = self._callee(callee)
+        if binding is None or binding.kind != kind:
+            return None
+        if binding.entry is not None or binding.body is None:
+            return binding.entry
+        return self._probe(binding.body)
+
+    def _callee(self, callee: ast.AST) -> Binding | None:
+        if isinstance(callee, ast.Name):
+            return self._lookup(callee.id)
+        owner = self._owner_attr(callee)
+        if owner is None or owner[0].find(owner[1]) is not None:
+            return None
+        return owner[0].method(owner[1])
+
+    def _probe(self, item: _Deferred) -> Entry | None:
+        """The memory every ``return`` of a function's body gives, read once per function (and once
+        more after the module's visit, when a module-level call saw the bindings of that moment)."""
+        if self.final in item.returns:
+            return item.returns[self.final]
+        if item.probing:
+            self.assumed.add(item)
+            self.recursions += 1
+            return None
+        if _is_generator(item.node):
+            item.returns[self.final] = None
+            return None
+        if self.depth >= _MAX_PROBES or self.root.probes_left <= 0:
+            self.cut = True  # unknown here, maybe not from a shallower call
+            return None
+        self.root.probes_left -= 1
+        item.probing = True
+        try:
+            probe = _ReturnProbe(self.lines, self)
+            probe._run_deferred(item)
+        finally:
+            item.probing = False
+        probe.assumed.discard(item)
+        if probe.assumed:
+            self.assumed |= probe.assumed
+            self.recursions += 1
+        self.cut = self.cut or probe.cut
+        if not (probe.assumed or probe.cut):  # leaning on an unfinished or cut probe, it may change: not kept
+            item.returns[self.final] = probe.result
+        return probe.result
 
     def _owner_attr(self, node: ast.AST) -> tuple[ClassContext, str] | None:
         """(class, ``X``) when node is ``self.X`` / ``cls.X`` inside a method or ``SomeClass.X``."""
@@ -432,10 +505,14 @@ class MemoryVisitor(ast.NodeVisitor):
         self._visit_signature(node)
         returns = self._memory_class(node.returns) if node.returns is not None else None
         kind = "coroutine" if isinstance(node, ast.AsyncFunctionDef) else "function"
-        self._bind(node.name, Binding(kind, entry=returns) if returns else OTHER)
         klass = self.klass if self.scopes[-1].kind == "class" else None
         outer = self.method if klass is None else None
-        self.deferred.append(_Deferred(node, list(self.scopes), klass, self.guard, outer))
+        item = _Deferred(node, list(self.scopes), klass, self.guard, outer)
+        binding = Binding(kind, entry=returns, body=item)
+        self._bind(node.name, binding)
+        if klass is not None:
+            klass.methods[node.name] = binding
+        self.deferred.append(item)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -657,6 +734,75 @@ class MemoryVisitor(ast.NodeVisitor):
             report(self._memory_value(value))
         else:
             self._when_memory(value, report)
+
+
+class _ReturnProbe(MemoryVisitor):
+    """Reads one function's body for what its ``return`` statements give, reporting nothing.
+
+    ``result`` is the memory every returned value is an instance of, ``return None``, a bare
+    ``return`` and falling off the end aside (as ``Optional[X]`` is X); a call of a function whose
+    probe is unfinished (recursion) is set aside too.  Any other value, or no memory value at all,
+    leaves it None.
+    """
+
+    def __init__(self, lines: list[str] | None, parent: MemoryVisitor) -> None:
+        super().__init__(lines, parent)
+        self.result: Entry | None = None
+        self.other = False  # some return gives something that is not a memory object
+
+    def _report(self, *args: object, **kwargs: object) -> None:
+        return None
+
+    def _when_memory(self, node: ast.AST, callback: Callable[[Entry], None]) -> None:
+        return None  # its callbacks only report
+
+    def visit_Return(self, node: ast.Return) -> None:
+        value = node.value
+        if value is None or self.other:
+            return
+        self.visit(value)
+        for returned in _outcomes(value):
+            self._returned(returned)
+        if self.other:
+            self.result = None
+
+    def _returned(self, value: ast.AST) -> None:
+        if isinstance(value, ast.Constant) and value.value is None:
+            return
+        before = self.recursions
+        entry = self._memory_value(value)
+        if entry is not None:
+            self.result = self.result or entry
+        elif self.recursions == before or not _is_call(value):  # a recursive call alone is set aside
+            self.other = True
+
+
+def _outcomes(node: ast.AST) -> list[ast.AST]:
+    """The values an expression may give: both arms of ``a if test else b``, nested."""
+    todo, found = [node], []
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.IfExp):
+            todo += [node.orelse, node.body]
+        else:
+            found.append(node)
+    return found
+
+
+def _is_call(node: ast.AST) -> bool:
+    return isinstance(node.value if isinstance(node, ast.Await) else node, ast.Call)
+
+
+def _is_generator(node: ast.AST) -> bool:
+    """Does a function's own body (not a nested scope's) yield?  Calling it gives a generator."""
+    todo = list(node.body)
+    while todo:
+        child = todo.pop()
+        if isinstance(child, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(child))
+    return False
 
 
 def _catches_import_error(node: ast.AST | None) -> bool:

@@ -40,3 +40,31 @@ def test_every_rule_has_a_fixture_with_positive_and_negative_lines(rule, expecte
 def test_fixtures_cover_every_rule(expected_marks):
     codes = {code for path in FILES for _, code in expected_marks(path)}
     assert codes == {rule.code for rule in LINT_RULES}
+
+
+def _helper_chain(length: int) -> str:
+    """``f0`` returns a memory object, each ``fN`` returns ``fN-1()``."""
+    lines = ["from langchain.memory import ConversationBufferMemory"]
+    lines += ["def f0():", "    return ConversationBufferMemory()"]
+    for index in range(1, length):
+        lines += [f"def f{index}():", f"    return f{index - 1}()"]
+    return "\n".join(lines) + "\n"
+
+
+def test_helper_chains_are_followed_to_a_bounded_depth():
+    source = _helper_chain(3000) + "f5().clear()\nf2999().clear()\n"
+    found = [(f.line, f.code) for f in check_source(source)]
+    last = len(source.splitlines())
+    # f5 is followed; f2999 is too deep to follow (no crash, no finding)
+    assert found == [(1, "LCM100"), (1, "LCM400"), (3, "LCM100"), (last - 1, "LCM302")]
+
+
+def test_mutually_recursive_helpers_end():
+    lines = ["from langchain.memory import ConversationBufferMemory"]
+    for index in range(30):  # every helper may call every other one: the budget of probes bounds the work
+        lines.append(f"def f{index}(x):")
+        lines += [f"    if x == {other}:\n        return f{other}(x)" for other in range(30)]
+        lines.append("    return 1")
+    lines.append("f0(1).clear()")
+    found = [(f.line, f.code) for f in check_source("\n".join(lines) + "\n")]
+    assert found == [(1, "LCM100"), (1, "LCM400")]

@@ -388,7 +388,8 @@ class TestInference(CheckerTestCase):
             """,
         )
         engine_only = [(c, line, HIGH) for c, line in [
-            ("LCM100", 1), ("LCM400", 1), ("LCM200", 2), ("LCM400", 2), ("LCM100", 8), ("LCM200", 17),
+            ("LCM100", 1), ("LCM400", 1), ("LCM200", 2), ("LCM400", 2), ("LCM100", 8), ("LCM302", 13),
+            ("LCM200", 17),
         ]]
         assert self.found(modules["local"]) == engine_only
 
@@ -417,8 +418,10 @@ class TestInference(CheckerTestCase):
             """,
         )
         self.linter.config.lint_memory_inference = "all"
-        inferred = [item for item in self.found(modules["local"]) if item[2] == INFERENCE]
-        assert inferred == [("LCM302", 11, INFERENCE), ("LCM200", 18, INFERENCE)]
+        found = self.found(modules["local"])
+        assert [item for item in found if item[2] == INFERENCE] == [("LCM200", 18, INFERENCE)]
+        # the local helper's memory object is the engine's now: reported once, not again by inference
+        assert [item for item in found if item[0] == "LCM302"] == [("LCM302", 11, HIGH)]
 
     def test_scope_off_leaves_only_the_engine(self, project):
         modules = project(
@@ -490,6 +493,49 @@ class TestInference(CheckerTestCase):
         )
         with self.assertNoMessages():
             self.walk(modules["first"])
+
+    def test_a_helper_of_another_module_follows_the_engines_rule_for_returns(self, project):
+        modules = project(
+            factory="""\
+                from langchain.memory import ConversationBufferMemory
+
+                from {pkg}.settings import FALLBACK
+
+
+                def maybe(enabled):
+                    if not enabled:
+                        return None
+                    return ConversationBufferMemory()
+
+
+                def countdown(depth):
+                    return countdown(depth - 1) if depth else maybe(True)
+
+
+                def mixed(kind):
+                    if kind:
+                        return FALLBACK
+                    return ConversationBufferMemory()
+
+
+                async def amake():
+                    return ConversationBufferMemory()
+            """,
+            settings="FALLBACK = object()\n",
+            app="""\
+                from {pkg}.factory import amake, countdown, maybe, mixed
+
+
+                async def use():
+                    maybe(True).clear()
+                    countdown(3).clear()
+                    mixed(1).clear()
+                    amake().clear()
+                    (await amake()).clear()
+            """,
+        )
+        assert self.found(modules["app"]) == [("LCM302", 5, INFERENCE), ("LCM302", 6, INFERENCE),
+                                              ("LCM302", 9, INFERENCE)]
 
     def test_langchain_modules_are_never_loaded(self, project):
         modules = project(
