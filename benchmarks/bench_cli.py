@@ -160,7 +160,7 @@ def _line(xs: list[float], ys: list[float]) -> tuple[float, float]:
 
 
 def lint_memory(paths: list[str]) -> list[str]:
-    return [sys.executable, "-m", "lint_memory.cli", "check", "--isolated", "--output-format", "concise", *paths]
+    return [sys.executable, "-m", "lint_memory", "check", "--isolated", "--output-format", "concise", *paths]
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How long after an edit do ``lint-memory server``'s diagnostics arrive, for a 2,000-line file?
 
-Starts the real server (``python -m lint_memory.server``) over stdio with a pygls client, opens a
+Starts the real server (``python -m lint_memory.frontends.server``) over stdio with a pygls client, opens a
 generated 2,000-line module and sends ``--edits`` one-line edits (insert a legacy line in the
 middle, then remove it again: the findings change every time).  For each edit it measures the wall
 time from sending ``textDocument/didChange`` to receiving the ``textDocument/publishDiagnostics``
@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lint_memory import runner  # after the path is set
+from lint_memory.project.settings import Settings
 
 BUDGET_MS = 200.0
 LINES = 2000
@@ -124,7 +125,7 @@ def top_level_line(text: str, start: int) -> int:
 
 def engine_ms(text: str, path: str, runs: int) -> tuple[float, float, int]:
     """Median wall and CPU milliseconds of ``runner.check_text`` on ``text``, and its findings."""
-    settings = runner.Settings()
+    settings = Settings()
     wall, cpu, count = [], [], 0
     for _ in range(runs):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -163,7 +164,7 @@ class Bench:
         return future
 
     async def start(self, root: Path) -> None:
-        await self.client.start_io(sys.executable, "-m", "lint_memory.server")
+        await self.client.start_io(sys.executable, "-m", "lint_memory.frontends.server")
         await self.client.initialize_async(types.InitializeParams(
             capabilities=types.ClientCapabilities(), root_uri=root.as_uri(), process_id=os.getpid(),
         ))

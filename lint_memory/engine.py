@@ -11,10 +11,11 @@ from __future__ import annotations
 import ast
 import unicodedata
 
-from lint_memory import catalog, lookup
-from lint_memory.findings import Finding
-from lint_memory.sources import split_lines
-from lint_memory.visitor import MemoryVisitor
+from lint_memory.catalog import entries as catalog
+from lint_memory.catalog import index as lookup
+from lint_memory.model import Finding
+from lint_memory.semantic.visitor import MemoryVisitor
+from lint_memory.source.decode import split_lines
 
 
 def _prefilter_tokens() -> tuple[bytes, ...]:

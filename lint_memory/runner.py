@@ -20,18 +20,21 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Protocol
 
-from lint_memory import discovery, engine, notebook, selection
-from lint_memory.discovery import DEFAULT_EXCLUDES, PYTHON_SUFFIXES
-from lint_memory.findings import Finding
-from lint_memory.noqa import Suppressions
+from lint_memory import engine
+from lint_memory.model import FileReport, Finding
+from lint_memory.project import discovery
+from lint_memory.project.discovery import DEFAULT_EXCLUDES, PYTHON_SUFFIXES
+from lint_memory.project.settings import Settings
 from lint_memory.rules import BY_CODE
-from lint_memory.sources import SourceError, decode, decode_notebook, split_lines, syntax_error
+from lint_memory.source import notebook
+from lint_memory.source.decode import SourceError, decode, decode_notebook, split_lines, syntax_error
+from lint_memory.source.noqa import Suppressions
 
 __all__ = [
     "DEFAULT_EXCLUDES", "PYTHON_SUFFIXES", "FileReport", "Progress", "Settings", "check_bytes", "check_file",
@@ -42,44 +45,6 @@ PARALLEL_THRESHOLD = 24  # files to parse below which a process pool costs more 
 BATCH_SIZE = 16  # files to parse per task sent to a worker: enough to amortise the round trip
 SCREEN_IN_POOL = 2000  # files from which reading and pre-filtering are spread over the pool too
 SCREEN_BATCH = 128  # files to read, pre-filter and check per task in that case
-
-
-@dataclass(frozen=True)
-class Settings:
-    """One run's configuration.  ``Settings()`` is the default configuration."""
-
-    codes: frozenset[str] = field(default_factory=selection.resolve)
-    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, codes)
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
-    extend_exclude: tuple[str, ...] = ()
-    respect_gitignore: bool = True
-    force_exclude: bool = False  # apply the excludes to paths named explicitly too
-    prefilter: bool = True
-    jobs: int = 0  # 0: one per core
-    baseline: str | None = None  # `[tool.lint-memory] baseline`, relative to `root`
-    target_langchain: str | None = None  # `[tool.lint-memory] target-langchain`
-    root: str | None = None  # folder of the configuration file; patterns and paths are relative to it
-    plan_fixes: bool = False  # attach the planned LCM400 fixes to the findings (see `_plan`)
-
-    def codes_for(self, path: str) -> frozenset[str]:
-        ignored = {
-            code
-            for pattern, codes in self.per_file_ignores
-            if discovery.matches(path, (pattern,), self.root)
-            for code in codes
-        }
-        return self.codes - ignored if ignored else self.codes
-
-
-@dataclass
-class FileReport:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    source: str | None = None  # the checked text (a notebook's joined, masked code)
-    notebook: notebook.Notebook | None = None
-    suppressed: int = 0
-    parsed: bool = False  # False when the pre-filter proved the file clean
-    error: str | None = None  # an internal error (a bug in lint-memory), never a problem with the input
 
 
 class Progress(Protocol):
@@ -143,7 +108,7 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
     libcst).  A bug in the planner costs the file its fixes, never its findings."""
     if not any(finding.target is not None and finding.code == "LCM400" for finding in report.findings):
         return
-    from lint_memory import fixes  # libcst: only for a file that has something to fix
+    from lint_memory.fix import fixer as fixes  # libcst: only for a file that has something to fix
 
     try:
         fixes.plan_fixes(report, settings.target_langchain, tree=tree)

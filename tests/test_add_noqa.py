@@ -12,19 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from lint_memory import atomic, runner
-from lint_memory.add_noqa import AddNoqaError, add_noqa_file, add_noqa_text
-from lint_memory.findings import Finding
+from lint_memory import runner
+from lint_memory.model import FileReport, Finding
+from lint_memory.project.add_noqa import AddNoqaError, add_noqa_file, add_noqa_text
+from lint_memory.project.settings import Settings
+from lint_memory.source import atomic
 
 NOQA = Path(__file__).resolve().parent / "fixtures" / "ci" / "noqa"
 
 
-def check(path: Path) -> runner.FileReport:
-    (report,) = runner.check_paths([str(path)], runner.Settings())
+def check(path: Path) -> FileReport:
+    (report,) = runner.check_paths([str(path)], Settings())
     return report
 
 
-def codes(report: runner.FileReport) -> list[tuple[int | None, int, str]]:
+def codes(report: FileReport) -> list[tuple[int | None, int, str]]:
     return [(finding.cell, finding.line, finding.code) for finding in report.findings]
 
 

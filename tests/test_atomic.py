@@ -8,9 +8,12 @@ import sys
 
 import pytest
 
-from lint_memory import atomic, fixes, runner
+from lint_memory import runner
+from lint_memory.fix import fixer as fixes
+from lint_memory.project.settings import Settings
+from lint_memory.source import atomic
 
-SETTINGS = runner.Settings()
+SETTINGS = Settings()
 OLD = "from langchain.memory import ChatMessageHistory  # {}\n"
 NEW = "from langchain_community.chat_message_histories import ChatMessageHistory  # {}\n"
 

@@ -11,15 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from lint_memory import cli, runner
+from lint_memory import runner
+from lint_memory.frontends import cli
+from lint_memory.project.settings import Settings
 
 LEGACY = "from langchain.memory import ConversationBufferMemory\n"
-SETTINGS = runner.Settings()
+SETTINGS = Settings()
 
 
 def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "lint_memory.cli", "check", "--isolated", "--output-format", "json", *args],
+        [sys.executable, "-m", "lint_memory", "check", "--isolated", "--output-format", "json", *args],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
 
@@ -133,7 +135,7 @@ def test_broken_notebooks_are_reported_even_without_langchain(tmp_path):
 def test_prefilter_never_hides_a_finding(tmp_path, name, data):
     path = write(tmp_path / name, data)
     with_filter = runner.check_file(str(path), SETTINGS)
-    without = runner.check_file(str(path), runner.Settings(prefilter=False))
+    without = runner.check_file(str(path), Settings(prefilter=False))
     assert [f.code for f in without.findings] and [f.code for f in without.findings][0] == "LCM100"
     assert [(f.line, f.code) for f in with_filter.findings] == [(f.line, f.code) for f in without.findings]
 

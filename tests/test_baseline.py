@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from lint_memory import runner
-from lint_memory.baseline import BaselineError, Entry, dumps, load_baseline, write_baseline
+from lint_memory.model import FileReport
+from lint_memory.project.baseline import BaselineError, Entry, dumps, load_baseline, write_baseline
+from lint_memory.project.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ci"
 
@@ -46,11 +48,11 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def check(root: Path, *paths: str) -> list[runner.FileReport]:
-    return runner.check_paths([str(root / path) for path in paths] or [str(root)], runner.Settings())
+def check(root: Path, *paths: str) -> list[FileReport]:
+    return runner.check_paths([str(root / path) for path in paths] or [str(root)], Settings())
 
 
-def findings(reports: list[runner.FileReport], root: Path) -> list[tuple[str, int | None, int, str]]:
+def findings(reports: list[FileReport], root: Path) -> list[tuple[str, int | None, int, str]]:
     """(file, cell, line, code) of every finding, files relative to the root."""
     return sorted(
         (Path(report.path).relative_to(root).as_posix(), finding.cell, finding.line, finding.code)
@@ -234,7 +236,7 @@ def test_files_that_cannot_be_checked_are_recorded_too(project):
 def test_paths_are_relative_to_the_root_whatever_the_working_directory(project, monkeypatch):
     path = record(project)
     monkeypatch.chdir(project / "chat")
-    reports = runner.check_paths(["service.py", "../manage.py"], runner.Settings())
+    reports = runner.check_paths(["service.py", "../manage.py"], Settings())
     result = load_baseline(str(path)).apply(reports, str(project))
     assert (sum(len(report.findings) for report in result.reports), result.matched) == (0, 11)
 

@@ -10,7 +10,8 @@ import textwrap
 
 import pytest
 
-from lint_memory import catalog, lookup
+from lint_memory.catalog import entries as catalog
+from lint_memory.catalog import index as lookup
 from lint_memory.rules import BY_CODE, LINT_RULES, RULES
 
 DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
@@ -97,12 +98,13 @@ def test_a_new_deprecated_class_is_one_entry(tmp_path):
     """Append one Entry, import nothing else: the engine, the pre-filter and the docs all know it."""
     script = textwrap.dedent(
         """
-        from lint_memory import catalog
+        from lint_memory.catalog import entries as catalog
         catalog.ENTRIES += (
             catalog.Entry("GraphRecall", "LCM102", ("langchain.recall.GraphRecall",), catalog.LONG_TERM,
                           catalog.LONG_TERM_URL, "9.9", "10.0", memory=True),
         )
-        from lint_memory import docs, engine
+        from lint_memory import engine
+        from lint_memory.output import docs
         source = "from langchain.recall import GraphRecall\\nr = GraphRecall()\\nr.save_context({}, {})\\n"
         print(sorted((f.line, f.code) for f in engine.check_source(source)))
         print(engine.might_match(source.encode()))

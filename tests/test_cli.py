@@ -16,8 +16,8 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib
 
-from lint_memory.catalog import MOVED_MODULES
-from lint_memory.lookup import BY_PATH, is_removed
+from lint_memory.catalog.entries import MOVED_MODULES
+from lint_memory.catalog.index import BY_PATH, is_removed
 from lint_memory.rules import OPT_IN_CODES
 
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "cli" / "project"
@@ -41,7 +41,7 @@ def run(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None) -> s
     environ = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CI")}
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "lint_memory.cli", *args], cwd=cwd, capture_output=True, text=True, env=environ,
+        [sys.executable, "-m", "lint_memory", *args], cwd=cwd, capture_output=True, text=True, env=environ,
         timeout=300,
     )
 
@@ -220,7 +220,7 @@ def test_no_python_files_warns(tmp_path):
 
 
 def test_output_to_a_closed_pipe_is_quiet():
-    command = f"{sys.executable} -m lint_memory.cli check --isolated --output-format concise . | head -n 1"
+    command = f"{sys.executable} -m lint_memory check --isolated --output-format concise . | head -n 1"
     result = subprocess.run(command, shell=True, cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert len(result.stdout.splitlines()) == 1
     assert "Traceback" not in result.stderr

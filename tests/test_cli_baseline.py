@@ -18,7 +18,7 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ci"
 SCRIPT = Path(sys.executable).with_name("lint-memory")
-COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory.cli"]
+COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory"]
 BASELINE = "lint-memory-baseline.json"
 CONFIG = f'[tool.lint-memory]\nbaseline = "{BASELINE}"\n'
 STALE_ONE = (

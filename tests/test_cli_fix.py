@@ -26,7 +26,7 @@ PYTHON_CASES = sorted(p.name[: -len(".before.py")] for p in FIXES.glob("*.before
 NOTEBOOK_CASES = sorted(p.name[: -len(".before.ipynb")] for p in FIXES.glob("*.before.ipynb"))
 SAFE_ONLY = "safe_only"  # the one fixture expected with an unknown target and safe fixes only
 SCRIPT = Path(sys.executable).with_name("lint-memory")
-COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory.cli"]
+COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory"]
 TEMP_SUFFIX = ".lint-memory.tmp"
 
 
@@ -440,7 +440,7 @@ def test_a_bug_in_the_planner_costs_the_fixes_never_the_findings(tmp_path):
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(
-        '"""Injected: planning fixes fails as a bug would."""\nfrom lint_memory import fixes\n\n\n'
+        '"""Injected: planning fixes fails as a bug would."""\nfrom lint_memory.fix import fixer as fixes\n\n\n'
         'def plan_fixes(*args, **kwargs):\n    raise RuntimeError("boom")\n\n\nfixes.plan_fixes = plan_fixes\n',
         encoding="utf-8",
     )

@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lint_memory import progress, runner
+from lint_memory import runner
+from lint_memory.frontends import progress
+from lint_memory.project.settings import Settings
 
 
 class Terminal(io.StringIO):
@@ -72,7 +74,7 @@ def test_runner_reports_progress_for_every_file(tmp_path):
             self.events.append(("finish", 0))
 
     recorder = Recorder()
-    reports = runner.check_paths([str(tmp_path)], runner.Settings(jobs=1), progress=recorder)
+    reports = runner.check_paths([str(tmp_path)], Settings(jobs=1), progress=recorder)
     assert len(reports) == 30
     assert recorder.events[0] == ("start", 30) and recorder.events[-1] == ("finish", 0)
     assert sum(count for kind, count in recorder.events if kind == "advance") == 30
@@ -84,7 +86,7 @@ def test_no_bar_in_ci_even_on_a_terminal(tmp_path):
     env = {**os.environ, "CI": "1"}
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "lint_memory.cli", "check", "--isolated", "."], cwd=tmp_path, env=env,
+            [sys.executable, "-m", "lint_memory", "check", "--isolated", "."], cwd=tmp_path, env=env,
             stdout=subprocess.PIPE, stderr=follower, text=True, timeout=120,
         )
         os.close(follower)

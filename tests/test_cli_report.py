@@ -18,7 +18,7 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ci"
 SCRIPT = Path(sys.executable).with_name("lint-memory")
-COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory.cli"]
+COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory"]
 DOCS = "https://github.com/lint-memory/lint-memory/blob/main/docs/rules.md"
 
 NOTEBOOK = {

@@ -25,7 +25,7 @@ from lint_memory.rules import BY_CODE
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "server"
 SCRIPT = Path(sys.executable).with_name("lint-memory")
-COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory.cli"]
+COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory"]
 # tests/fixtures/server/legacy_app.py: (1-based row, code), as `lint-memory check` reports them
 LEGACY = [
     (2, "LCM301"), (3, "LCM100"), (3, "LCM400"), (7, "LCM100"), (8, "LCM301"), (8, "LCM300"), (12, "LCM302"),

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from lint_memory import config, runner, selection
-from lint_memory.discovery import DEFAULT_EXCLUDES
+from lint_memory.project import config, selection
+from lint_memory.project.discovery import DEFAULT_EXCLUDES
+from lint_memory.project.settings import Settings
 from lint_memory.rules import DEFAULT_CODES
 
 LEGACY = "from langchain.memory import ConversationBufferMemory\nmemory = ConversationBufferMemory()\n"
@@ -25,7 +26,7 @@ def write(path: Path, text: str) -> Path:
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     environ = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CI")}
-    return subprocess.run([sys.executable, "-m", "lint_memory.cli", "check", *args], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "lint_memory", "check", *args], cwd=cwd, capture_output=True,
                           text=True, env=environ, timeout=120)
 
 
@@ -54,7 +55,7 @@ def test_find_config_prefers_the_nearest_and_lint_memory_toml(tmp_path):
 
 def test_no_config_means_defaults(tmp_path):
     settings = config.load_settings(tmp_path, isolated=True)
-    assert settings == runner.Settings()
+    assert settings == Settings()
     assert settings.codes == selection.resolve() and DEFAULT_CODES <= settings.codes
 
 

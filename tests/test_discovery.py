@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from lint_memory import discovery, globs, runner
+from lint_memory import runner
+from lint_memory.project import discovery, globs
+from lint_memory.project.settings import Settings
 
 LEGACY = "from langchain.memory import ConversationBufferMemory\n"
 
@@ -55,7 +57,7 @@ def test_explicit_files_are_always_checked_unless_force_exclude(tmp_path):
 
 def test_is_excluded_answers_like_the_walk(tmp_path):
     tree(tmp_path, "src/app.py", "src/gen/models.py", ".venv/lib/site.py", "vendor/lib.py")
-    settings = runner.Settings(extend_exclude=("gen", "./vendor"), root=str(tmp_path))
+    settings = Settings(extend_exclude=("gen", "./vendor"), root=str(tmp_path))
     walked = {os.path.relpath(p, tmp_path).replace(os.sep, "/") for p in runner.discover([str(tmp_path)], settings)}
     assert walked == {"src/app.py"}
     for name in ("src/app.py", "src/gen/models.py", ".venv/lib/site.py", "vendor/lib.py"):
@@ -86,10 +88,10 @@ def test_exclude_patterns(tmp_path, patterns, expected):
 
 def test_settings_combine_exclude_and_extend_exclude(tmp_path):
     tree(tmp_path, "a.py", "venv/b.py", "gen/c.py")
-    settings = runner.Settings(extend_exclude=("gen",))
+    settings = Settings(extend_exclude=("gen",))
     os.chdir(tmp_path)
     assert set(runner.discover(["."], settings)) == {"a.py"}
-    assert set(runner.discover(["."], runner.Settings(exclude=()))) == {"a.py", f"venv{os.sep}b.py",
+    assert set(runner.discover(["."], Settings(exclude=()))) == {"a.py", f"venv{os.sep}b.py",
                                                                          f"gen{os.sep}c.py"}
 
 
@@ -190,12 +192,12 @@ def test_gitignore_outside_a_repository_is_not_read(tmp_path):
 def test_cli_checks_only_discovered_files(tmp_path):
     tree(tmp_path, "app.py", ".venv/lib/site.py", "build/gen.py", text=LEGACY)
     result = subprocess.run(
-        [sys.executable, "-m", "lint_memory.cli", "check", "--isolated", "--output-format", "concise", "."],
+        [sys.executable, "-m", "lint_memory", "check", "--isolated", "--output-format", "concise", "."],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["app.py", "app.py"]
     explicit = subprocess.run(
-        [sys.executable, "-m", "lint_memory.cli", "check", "--isolated", "--output-format", "concise",
+        [sys.executable, "-m", "lint_memory", "check", "--isolated", "--output-format", "concise",
          "build/gen.py", "--extend-exclude", "app.py"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )

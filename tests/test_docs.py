@@ -1,7 +1,7 @@
 """docs/rules.md is generated from the catalog; it must never be stale."""
 from pathlib import Path
 
-from lint_memory import docs
+from lint_memory.output import docs
 from lint_memory.rules import RULES
 
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from lint_memory import catalog, lookup
+from lint_memory.catalog import entries as catalog
+from lint_memory.catalog import index as lookup
 from lint_memory.engine import check_source
 from lint_memory.rules import BY_CODE, LINT_RULES
 

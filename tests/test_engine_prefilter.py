@@ -13,7 +13,8 @@ import tokenize
 
 import pytest
 
-from lint_memory import catalog, lookup
+from lint_memory.catalog import entries as catalog
+from lint_memory.catalog import index as lookup
 from lint_memory.engine import check_source, might_match, might_match_text
 
 

@@ -12,7 +12,7 @@ import ast
 import pytest
 
 from lint_memory.engine import check_source, check_tree
-from lint_memory.flake8_plugin import MemoryChecker
+from lint_memory.frontends.flake8 import MemoryChecker
 
 DEEP = {
     "lambdas": "x = " + "lambda: " * 600 + "memory",

@@ -10,17 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from lint_memory import atomic, fixes, output, runner
-from lint_memory.findings import Finding, Fix
+from lint_memory import runner
+from lint_memory.fix import fixer as fixes
+from lint_memory.model import FileReport, Finding, Fix
+from lint_memory.output import common as output
+from lint_memory.project.settings import Settings
+from lint_memory.source import atomic
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fixes"
 PYTHON_CASES = sorted(p.name[: -len(".before.py")] for p in FIXTURES.glob("*.before.py"))
 NOTEBOOK_CASES = sorted(p.name[: -len(".before.ipynb")] for p in FIXTURES.glob("*.before.ipynb"))
 OPTIONS = {"safe_only": ("0.3", False)}  # fixture -> (target-langchain, unsafe); the others: ("1", True)
-SETTINGS = runner.Settings()
+SETTINGS = Settings()
 
 
-def checked(text: str, target: str | None = "1", path: str = "module.py") -> runner.FileReport:
+def checked(text: str, target: str | None = "1", path: str = "module.py") -> FileReport:
     report = runner.check_text(text, path, SETTINGS)
     fixes.plan_fixes(report, target)
     return report
@@ -333,7 +337,7 @@ def test_fix_file_refuses_a_file_changed_since_it_was_checked(tmp_path):
 
 def test_fix_file_with_nothing_to_fix_reads_nothing(tmp_path):
     missing = tmp_path / "gone.py"  # not even read: there is nothing to fix
-    report = runner.FileReport(str(missing), findings=[Finding("LCM100", "m", 1, 0, 1, 4, "ConversationBufferMemory")])
+    report = FileReport(str(missing), findings=[Finding("LCM100", "m", 1, 0, 1, 4, "ConversationBufferMemory")])
     result = fixes.fix_file(str(missing), report, unsafe=True, write=True)
     assert (result.error, result.changed, result.fixed, result.remaining) == (None, False, [], report.findings)
 

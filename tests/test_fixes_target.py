@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lint_memory import target
+from lint_memory.project import target
 
 
 @pytest.mark.parametrize(

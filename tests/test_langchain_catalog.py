@@ -22,7 +22,8 @@ pytestmark = pytest.mark.langchain
 pytest.importorskip("langchain_classic")
 pytest.importorskip("langchain_community")
 
-from lint_memory import catalog, lookup  # noqa: E402
+from lint_memory.catalog import entries as catalog  # noqa: E402
+from lint_memory.catalog import index as lookup  # noqa: E402
 
 ROOTS = ("langchain_classic.memory", "langchain_classic.base_memory", "langchain_classic.chains.conversation")
 # Deprecated classes that these modules merely import for their own use: legacy chains are not memory

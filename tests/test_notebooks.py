@@ -7,10 +7,12 @@ import json
 
 import pytest
 
-from lint_memory import notebook, runner
-from lint_memory.notebook import mask
+from lint_memory import runner
+from lint_memory.project.settings import Settings
+from lint_memory.source import notebook
+from lint_memory.source.notebook import mask
 
-SETTINGS = runner.Settings()
+SETTINGS = Settings()
 
 
 def make(*cells: str | tuple[str, str]) -> str:
@@ -23,7 +25,7 @@ def make(*cells: str | tuple[str, str]) -> str:
     return json.dumps({"cells": out, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
 
 
-def positions(text: str, settings: runner.Settings = SETTINGS) -> list[tuple[int | None, int, int, str]]:
+def positions(text: str, settings: Settings = SETTINGS) -> list[tuple[int | None, int, int, str]]:
     report = runner.check_text(text, "t.ipynb", settings, is_notebook=True)
     return [(f.cell, f.line, f.col + 1, f.code) for f in report.findings]
 

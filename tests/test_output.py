@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from lint_memory import formats, full, github, gitlab, output, sarif
-from lint_memory.findings import Edit, Finding, Fix
+from lint_memory.model import Edit, FileReport, Finding, Fix
+from lint_memory.output import common as output
+from lint_memory.output import formats, full, github, gitlab, sarif
 from lint_memory.rules import BY_CODE
-from lint_memory.runner import FileReport
 
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "cli" / "project"
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT) -> s
     environ = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CI")}
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "lint_memory.cli", "check", "--isolated", *args],
+        [sys.executable, "-m", "lint_memory", "check", "--isolated", *args],
         cwd=cwd, capture_output=True, text=True, env=environ, timeout=300,
     )
 

@@ -14,9 +14,10 @@ from pylint.interfaces import HIGH, INFERENCE
 from pylint.lint import PyLinter
 from pylint.testutils import CheckerTestCase, MessageTest
 
-from lint_memory import engine, pylint_plugin
-from lint_memory.inference import LANGCHAIN_ROOTS
-from lint_memory.pylint_plugin import MemoryChecker
+from lint_memory import engine
+from lint_memory.frontends import pylint_checker as pylint_plugin
+from lint_memory.frontends.astroid_resolver import LANGCHAIN_ROOTS
+from lint_memory.frontends.pylint_checker import MemoryChecker
 from lint_memory.rules import BY_CODE, LINT_RULES
 
 CODE_OF = {rule.pylint_symbol: rule.code for rule in LINT_RULES}

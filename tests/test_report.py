@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from lint_memory import runner
-from lint_memory.findings import Fix
-from lint_memory.report import build_report, package_of, render_markdown, render_table
+from lint_memory.model import FileReport, Fix
+from lint_memory.output.report import build_report, package_of, render_markdown, render_table
+from lint_memory.project.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ci"
 DOCS = "https://github.com/lint-memory/lint-memory/blob/main/docs/rules.md"
@@ -23,8 +24,8 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def check(root: Path) -> list[runner.FileReport]:
-    return runner.check_paths([str(root)], runner.Settings())
+def check(root: Path) -> list[FileReport]:
+    return runner.check_paths([str(root)], Settings())
 
 
 def test_markdown_report_of_the_fixture_tree(project):
@@ -119,7 +120,7 @@ src/billing      1          2        0
 
 
 def test_a_finished_migration(project):
-    reports = runner.check_paths([str(project / "utils")], runner.Settings())
+    reports = runner.check_paths([str(project / "utils")], Settings())
     report = build_report(reports, str(project))
     assert render_table(report) == "No deprecated LangChain memory code left in 1 checked file.\n"
     assert render_markdown(report) == (
@@ -128,7 +129,7 @@ def test_a_finished_migration(project):
 
 
 def test_one_finding_reads_in_the_singular(project):
-    reports = runner.check_paths([str(project / "chat" / "service.py")], runner.Settings())
+    reports = runner.check_paths([str(project / "chat" / "service.py")], Settings())
     reports[0].findings = reports[0].findings[:1]
     assert render_table(build_report(reports, str(project))).splitlines()[-1] == (
         "1 finding remains in 1 of 1 checked file; 0 fixable."

@@ -1,6 +1,6 @@
 """End-to-end tests of ``lint-memory server``: a real LSP client (pytest-lsp) drives the server over stdio.
 
-Each test starts ``python -m lint_memory.server`` in a subprocess, opens documents that live in a
+Each test starts ``python -m lint_memory.frontends.server`` in a subprocess, opens documents that live in a
 temporary folder (so no ``pyproject.toml`` of this repository applies) and asserts the exact
 codes, rows, ranges, links and edits the client receives.
 """
@@ -55,7 +55,7 @@ def make_client() -> LanguageClient:
     return client
 
 
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "lint_memory.server"], client_factory=make_client)
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "lint_memory.frontends.server"], client_factory=make_client)
 
 
 async def start(client: LanguageClient, root: Path, capabilities: types.ClientCapabilities) -> None:
@@ -551,14 +551,16 @@ async def test_nearest_pyproject_applies_and_reloads(client: LanguageClient, tmp
 
 @pytest.mark.asyncio
 async def test_baseline_hides_known_findings_only(client: LanguageClient, tmp_path: Path):
-    from lint_memory import baseline, runner
+    from lint_memory import runner
+    from lint_memory.project import baseline
+    from lint_memory.project.settings import Settings
 
     (tmp_path / "pyproject.toml").write_text(
         '[tool.lint-memory]\nbaseline = "lint-memory-baseline.json"\n', encoding="utf-8"
     )
     app = tmp_path / "app.py"
     app.write_text(legacy_text(), encoding="utf-8")
-    settings = runner.Settings(root=str(tmp_path))
+    settings = Settings(root=str(tmp_path))
     baseline.write_baseline(str(tmp_path / "lint-memory-baseline.json"), [runner.check_file(str(app), settings)],
                             str(tmp_path))
 

@@ -1,13 +1,15 @@
-"""The server's pure conversions (``lint_memory.lsp_convert``): positions, diagnostics, hover, edits."""
+"""The server's pure conversions (``lint_memory.frontends.lsp_convert``): positions, diagnostics, hover, edits."""
 
 from __future__ import annotations
 
 import pytest
 from lsprotocol import types
 
-from lint_memory import lsp_convert, runner
-from lint_memory.findings import Edit, Finding, Fix
-from lint_memory.lsp_convert import Columns
+from lint_memory import runner
+from lint_memory.frontends import lsp_convert
+from lint_memory.frontends.lsp_convert import Columns
+from lint_memory.model import Edit, Finding, Fix
+from lint_memory.project.settings import Settings
 
 UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16,
                       types.PositionEncodingKind.Utf32)
@@ -15,7 +17,7 @@ LINES = ['x = ("😀é", ConversationBufferMemory())', "plain = 1", ""]
 
 
 def findings(text: str) -> list[Finding]:
-    return runner.check_text(text, "app.py", runner.Settings()).findings
+    return runner.check_text(text, "app.py", Settings()).findings
 
 
 def test_split_lines_breaks_only_where_python_does():

@@ -1,0 +1,498 @@
+"""The ``lint-memory`` command: ``check``, ``report``, ``rules``, ``explain``, ``server``.
+
+Each subcommand is one ``Subcommand`` (its arguments, its function) in ``SUBCOMMANDS``.
+``check`` runs as separate steps (settings, collect, emit, exit status); the steps that change
+the reports between collecting and emitting them slot in between: ``--fix`` (apply, then check
+the changed files again so what remains is reported where it now is) and the baseline filter.
+``--diff``, ``--write-baseline`` and ``--add-noqa`` replace emitting with their own action.
+
+Exit status: 0 clean, 1 findings, 2 usage or configuration error (or a bug while checking a
+file).  Problems with the input are findings (LCM9xx), never an exit 2.  With ``--fix``, what
+counts is what remains (ruff's semantics); ``--diff`` exits 1 when it would change something.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from lint_memory import __version__, runner
+from lint_memory.frontends import progress
+from lint_memory.model import FileReport
+from lint_memory.output import common as output
+from lint_memory.output import formats, ruff_table
+from lint_memory.output.docs import rule_section
+from lint_memory.project import config, selection, target
+from lint_memory.project.baseline import BaselineError, load_baseline, write_baseline
+from lint_memory.project.settings import Settings
+from lint_memory.rules import BY_CODE, RULES, Rule
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _list(text: str) -> list[str]:
+    """A comma-separated option value: ``--select LCM1,LCM400``."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lint-memory",
+        description="Find deprecated LangChain memory code and say what replaces it.",
+    )
+    parser.add_argument("--version", action="version", version=f"lint-memory {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    for command in SUBCOMMANDS:
+        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+class UsageError(Exception):
+    """Options that cannot go together."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # a usage error exits 2 from here
+    try:
+        return args.run(args)
+    except (config.ConfigError, selection.SelectionError, target.TargetError, BaselineError, UsageError) as error:
+        print(f"lint-memory: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # `lint-memory check | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CLEAN
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+# --- check -------------------------------------------------------------------------------------
+
+
+def add_paths_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files, folders and notebooks to check (default: the current folder)")
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths_argument(parser)
+    parser.add_argument("--output-format", choices=list(formats.FORMATS), default=formats.DEFAULT,
+                        help="how to print findings (default: %(default)s)")
+    parser.add_argument("--statistics", action="store_true", help="print the number of findings per code instead")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    fixing = parser.add_argument_group("fixing (LCM400 imports; see docs/fixes.md)")
+    fixing.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
+    fixing.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff, apply the unsafe fixes too")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print what --fix would change as a unified diff and write nothing "
+                        "(exit 1 when something would change)")
+    fixing.add_argument("--exit-non-zero-on-fix", action="store_true",
+                        help="with --fix, exit 1 when something was fixed, even if nothing remains")
+    migration = parser.add_argument_group("gradual migration (see docs/ci.md)")
+    migration.add_argument("--baseline", metavar="FILE",
+                           help="report only the findings this baseline does not record "
+                           "(default: `baseline` in the configuration)")
+    migration.add_argument("--write-baseline", metavar="FILE",
+                           help="record every current finding in FILE (replacing it) and exit 0")
+    migration.add_argument("--add-noqa", action="store_true",
+                           help="add `# noqa: LCMxxx` comments to every finding that would be reported")
+    add_selection_arguments(parser)
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """Rule and file selection and the configuration: shared by ``check`` and ``report``."""
+    rules = parser.add_argument_group("rule selection (over the configuration file)")
+    rules.add_argument("--select", type=_list, metavar="CODES", help="codes or prefixes to enable, instead of "
+                       "the configured ones (comma-separated; ALL for every rule)")
+    rules.add_argument("--extend-select", type=_list, metavar="CODES", help="codes or prefixes to enable as well")
+    rules.add_argument("--ignore", type=_list, metavar="CODES", help="codes or prefixes to disable")
+    files = parser.add_argument_group("file selection")
+    files.add_argument("--exclude", type=_list, metavar="GLOBS",
+                       help="patterns to skip, instead of the configured ones and the defaults")
+    files.add_argument("--extend-exclude", type=_list, metavar="GLOBS", help="patterns to skip as well")
+    files.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+                       help="skip files git ignores (default: on)")
+    files.add_argument("--force-exclude", action=argparse.BooleanOptionalAction, default=None,
+                       help="apply the excludes to files named on the command line too (pre-commit)")
+    settings = parser.add_argument_group("configuration")
+    settings.add_argument("--config", metavar="FILE",
+                          help="read this file (a pyproject.toml or lint-memory.toml) instead of the nearest one")
+    settings.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    settings.add_argument("--no-prefilter", action="store_true", help="parse every file (slower; for debugging)")
+
+
+_OVERRIDES = (
+    "select", "extend_select", "ignore", "exclude", "extend_exclude", "respect_gitignore", "force_exclude", "baseline",
+)
+# Options that each replace the usual output with an action of their own, and what they exclude.
+_CONFLICTS = (
+    ("add_noqa", "fix"), ("add_noqa", "diff"), ("add_noqa", "write_baseline"),
+    ("write_baseline", "fix"), ("write_baseline", "diff"),
+)
+
+
+def check_settings(args: argparse.Namespace) -> Settings:
+    """The configuration file's settings under the command line's."""
+    overrides = {
+        name.replace("_", "-"): getattr(args, name)
+        for name in _OVERRIDES
+        if getattr(args, name, None) is not None
+    }
+    start = _common_folder(args.paths)
+    settings = config.load_settings(start, config_file=args.config, overrides=overrides, isolated=args.isolated)
+    if settings.target_langchain is not None:
+        target.parse_setting(settings.target_langchain)  # a bad value is an error before any file is read
+    settings = replace(settings, plan_fixes=_needs_fixes(args))
+    return replace(settings, prefilter=False) if args.no_prefilter else settings
+
+
+def _needs_fixes(args: argparse.Namespace) -> bool:
+    """Whether the run shows or applies fixes: the text formats mark them, the JSON formats and
+    SARIF carry them, ``--statistics`` counts them.  Planning costs libcst work on every file with
+    an LCM400, in the worker processes; recording a baseline or adding noqa comments skip it."""
+    if getattr(args, "fix", False) or getattr(args, "diff", False):
+        return True
+    if getattr(args, "write_baseline", None) or getattr(args, "add_noqa", False):
+        return False
+    return args.output_format not in ("github", "gitlab") or getattr(args, "statistics", False)
+
+
+def _common_folder(paths: Sequence[str]) -> str:
+    """Where to look for the configuration: the deepest folder holding every path."""
+    try:
+        return os.path.commonpath([os.path.abspath(path) for path in paths])
+    except ValueError:  # different drives (Windows)
+        return os.getcwd()
+
+
+def collect(args: argparse.Namespace, settings: Settings) -> list[FileReport]:
+    bar = progress.for_stderr()
+    reports = runner.check_paths(args.paths, settings, progress=bar)
+    if not reports:
+        print("lint-memory: warning: no Python files or notebooks found under the given paths", file=sys.stderr)
+    _report_errors(reports)
+    return reports
+
+
+def _report_errors(reports: Sequence[FileReport]) -> None:
+    for report in reports:
+        if report.error:
+            print(f"lint-memory: error: internal error while checking {report.path}: {report.error} "
+                  "(please report this)", file=sys.stderr)
+
+
+@dataclass
+class Outcome:
+    """What the steps between collecting and emitting did, for the summary and the exit status."""
+
+    fixed: int = 0  # findings fixed by --fix
+
+
+# --- fixing ------------------------------------------------------------------------------------
+
+
+def fix(args: argparse.Namespace, settings: Settings, reports: list[FileReport]) -> int:
+    """Apply the fixes (``--fix``), file by file, each written atomically; the files that changed
+    are checked again, so the reports hold what remains, where it now is.  Returns how many
+    findings were fixed.  A file that cannot be fixed (unreadable, read-only, changed since it was
+    checked, a result that would not parse) is named on stderr and left as it was."""
+    from lint_memory.fix import fixer as fixes  # libcst: only when fixing
+
+    fixed, changed = 0, []
+    for index, report in enumerate(reports):
+        if report.error:
+            continue
+        result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=True)
+        if result.error:
+            print(f"lint-memory: error: {report.path}: {result.error}", file=sys.stderr)
+        elif result.changed:
+            fixed += len(result.fixed)
+            changed.append(index)
+    if changed:
+        paths = [reports[index].path for index in changed]
+        fresh = {report.path: report for report in runner.check_paths(paths, settings)}
+        for index, path in zip(changed, paths, strict=True):
+            reports[index] = fresh.get(path) or runner.check_file(path, settings)
+        _report_errors([reports[index] for index in changed])
+    return fixed
+
+
+def show_diff(args: argparse.Namespace, reports: list[FileReport]) -> int:
+    """``--diff``: what ``--fix`` would do, as a unified diff on stdout; nothing is written."""
+    from lint_memory.fix import fixer as fixes  # libcst: only when fixing
+
+    would = 0
+    for report in reports:
+        if report.error:
+            continue
+        result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=False)
+        if result.error:
+            print(f"lint-memory: error: {report.path}: {result.error}", file=sys.stderr)
+        elif result.changed:
+            sys.stdout.write(fixes.unified_diff(result))
+            would += len(result.fixed)
+    print(f"Would fix {_plural(would, 'finding')}." if would else "No fixes to apply.", file=sys.stderr)
+    if any(report.error for report in reports):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if would else EXIT_CLEAN
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --- baseline and noqa ---------------------------------------------------------------------------
+
+
+def baseline_path(settings: Settings) -> str | None:
+    """The baseline to apply: ``--baseline`` (made absolute by ``config``) or the configured one,
+    relative to the configuration's folder."""
+    if not settings.baseline:
+        return None
+    return os.path.join(settings.root or os.curdir, settings.baseline)
+
+
+def apply_baseline(settings: Settings, reports: list[FileReport]) -> list[FileReport]:
+    """Drop the findings the baseline records; say on stderr (stdout may be a JSON document) how
+    many recorded findings no longer occur, so that the file can be tightened."""
+    path = baseline_path(settings)
+    if path is None:
+        return reports
+    result = load_baseline(path).apply(reports, settings.root)
+    stale = result.stale_count
+    if stale:
+        gone = "finding recorded in the baseline no longer occurs" if stale == 1 else (
+            "findings recorded in the baseline no longer occur")
+        print(f"lint-memory: {stale} {gone}; drop {'it' if stale == 1 else 'them'} with "
+              f"`lint-memory check --write-baseline {_shown(path)}`", file=sys.stderr)
+    return result.reports
+
+
+def _shown(path: str) -> str:
+    """``path`` as a command typed here would name it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+
+
+def record_baseline(args: argparse.Namespace, settings: Settings, reports: list[FileReport]) -> int:
+    """``--write-baseline``: every current finding, fingerprinted relative to the same root that
+    applying the baseline uses (the configuration's folder, else the current folder)."""
+    if any(report.error for report in reports):
+        print(f"lint-memory: error: {args.write_baseline} not written: some files could not be checked",
+              file=sys.stderr)
+        return EXIT_ERROR
+    entries = write_baseline(args.write_baseline, reports, settings.root)
+    findings = sum(len(report.findings) for report in reports)
+    print(f"lint-memory: recorded {_plural(findings, 'finding')} ({entries} {'entry' if entries == 1 else 'entries'}) "
+          f"in {args.write_baseline}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def add_noqa_comments(reports: list[FileReport]) -> int:
+    """``--add-noqa``: a ``# noqa`` comment for every finding that would be reported."""
+    from lint_memory.project.add_noqa import AddNoqaError, add_noqa_file
+
+    added, failed = 0, False
+    for report in reports:
+        try:
+            added += add_noqa_file(report)
+        except AddNoqaError as error:
+            print(f"lint-memory: error: {error}", file=sys.stderr)
+            failed = True
+    print(f"Added noqa comments for {_plural(added, 'finding')}.", file=sys.stderr)
+    return EXIT_ERROR if failed or any(report.error for report in reports) else EXIT_CLEAN
+
+
+# --- output and exit status ----------------------------------------------------------------------
+
+
+def emit(
+    args: argparse.Namespace,
+    settings: Settings,
+    reports: list[FileReport],
+    outcome: Outcome | None = None,
+) -> None:
+    outcome = outcome or Outcome()
+    text_format = args.output_format in formats.TEXT_FORMATS
+    options = output.Options(codes=settings.codes, colour=text_format and output.colour_enabled(sys.stdout))
+    if args.statistics:
+        stats = output.statistics(reports)
+        if args.output_format == "json":
+            sys.stdout.write(output.statistics_json(stats))
+            return
+        sys.stdout.write(output.statistics_text(stats, options))
+    else:
+        sys.stdout.write(formats.render(args.output_format, reports, options))
+    if text_format or args.statistics:
+        if args.fix:
+            print(output.fix_summary(reports, outcome.fixed, unsafe_fixes=args.unsafe_fixes))
+        else:
+            print(output.summary(reports))
+
+
+def exit_status(args: argparse.Namespace, reports: list[FileReport], outcome: Outcome | None = None) -> int:
+    if any(report.error for report in reports):
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    found = any(report.findings for report in reports)
+    fixed = outcome is not None and outcome.fixed > 0 and args.exit_non_zero_on_fix
+    return EXIT_FINDINGS if found or fixed else EXIT_CLEAN
+
+
+def run_check(args: argparse.Namespace) -> int:
+    for first, second in _CONFLICTS:
+        if getattr(args, first) and getattr(args, second):
+            raise UsageError(f"--{first.replace('_', '-')} cannot be used with --{second.replace('_', '-')}")
+    settings = check_settings(args)
+    reports = collect(args, settings)
+    if args.diff:
+        return show_diff(args, reports)
+    if args.write_baseline:
+        return record_baseline(args, settings, reports)
+    outcome = Outcome()
+    if args.fix:
+        outcome.fixed = fix(args, settings, reports)
+    reports = apply_baseline(settings, reports)
+    if args.add_noqa:
+        return add_noqa_comments(reports)
+    emit(args, settings, reports, outcome)
+    return exit_status(args, reports, outcome)
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths_argument(parser)
+    parser.add_argument("--output-format", choices=["table", "markdown"], default="table",
+                        help="table for a terminal, markdown for $GITHUB_STEP_SUMMARY or a pull-request comment "
+                        "(default: %(default)s)")
+    add_selection_arguments(parser)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """What is left to migrate, baselined findings included, per rule and top-level package."""
+    from lint_memory.output import report
+
+    settings = replace(check_settings(args), plan_fixes=True)  # "Fixable" is what --fix would fix
+    reports = collect(args, settings)
+    migration = report.build_report(reports, _report_root(settings, args.paths))
+    render = report.render_markdown if args.output_format == "markdown" else report.render_table
+    sys.stdout.write(render(migration))
+    return EXIT_ERROR if any(r.error for r in reports) else EXIT_CLEAN
+
+
+def _report_root(settings: Settings, paths: Sequence[str]) -> str:
+    """Packages are named from the configuration's folder; without one, from the current folder,
+    unless the checked paths lie outside it (then from the folder holding them all)."""
+    if settings.root:
+        return settings.root
+    here, common = os.getcwd(), _common_folder(paths)
+    inside = common == here or common.startswith(here.rstrip(os.sep) + os.sep)
+    if inside:
+        return here
+    return common if os.path.isdir(common) else os.path.dirname(common)
+
+
+# --- rules and explain -------------------------------------------------------------------------
+
+
+def add_rules_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output-format", choices=["text", "json", "ruff"], default="text",
+                        help="ruff: the banned-api table for [tool.ruff.lint.flake8-tidy-imports.banned-api]")
+
+
+def rule_json(rule: Rule) -> dict:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "summary": rule.summary,
+        "url": rule.url,
+        "fixable": rule.fixable,
+        "default": rule.default,
+        "pylint_msgid": rule.pylint_msgid,
+        "pylint_symbol": rule.pylint_symbol,
+        "docs": rule.anchor,
+    }
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    if args.output_format == "json":
+        print(json.dumps([rule_json(rule) for rule in RULES], indent=2))
+    elif args.output_format == "ruff":
+        sys.stdout.write(ruff_table.render())
+    else:
+        for rule in RULES:
+            flags = "" if rule.default else " (opt-in)"
+            print(f"{rule.code}  {rule.name:<22} {rule.summary}{flags}")
+    return EXIT_CLEAN
+
+
+def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", metavar="CODE", help="a rule code (LCM100) or name (buffer-memory)")
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    rule = BY_CODE.get(args.code.upper()) or next((r for r in RULES if r.name == args.code), None)
+    if rule is None:
+        print(f"lint-memory: error: unknown rule `{args.code}`", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(rule_section(rule, level=1))
+    return EXIT_CLEAN
+
+
+# --- server --------------------------------------------------------------------------------------
+
+SERVER_PACKAGES = ("pygls", "lsprotocol", "cattrs")  # the `server` extra and what it pulls in
+SERVER_MISSING = "the language server needs pygls: pip install 'lint-memory[server]'"
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """None: the editor talks to it over stdin/stdout, and each file's configuration is found
+    from its folder, as ``check`` finds it."""
+
+
+def run_server(args: argparse.Namespace) -> int:
+    try:
+        from lint_memory.frontends import server
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in SERVER_PACKAGES:
+            raise
+        print(f"lint-memory: error: {SERVER_MISSING}", file=sys.stderr)
+        return EXIT_ERROR
+    server.main()
+    return EXIT_CLEAN
+
+
+SUBCOMMANDS: list[Subcommand] = [
+    Subcommand("check", "check files, folders and notebooks", add_check_arguments, run_check),
+    Subcommand("report", "count what is left to migrate, per rule and per package", add_report_arguments,
+               run_report),
+    Subcommand("rules", "list the rules", add_rules_arguments, run_rules),
+    Subcommand("explain", "show a rule's documentation", add_explain_arguments, run_explain),
+    Subcommand("server", "run the language server (LSP over stdin/stdout) for editors", add_server_arguments,
+               run_server),
+]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

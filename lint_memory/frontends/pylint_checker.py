@@ -1,0 +1,352 @@
+"""pylint front end: ``pylint --load-plugins lint_memory.pylint_plugin``.
+
+Two halves.  The shared engine runs on each module's source (read through astroid, so
+``--from-stdin`` is covered): on any file pylint reports exactly what the flake8 plugin reports,
+with confidence HIGH.  On top of it, astroid (``lint_memory.inference``) finds what only another
+module of the project can tell, with confidence INFERENCE:
+
+- a class that inherits from a deprecated memory class (or ``BaseMemory`` / ``BaseChatMemory``)
+  through an intermediate class of the project: the class's line gets the ancestor's rule;
+- a memory object that reaches ``memory=`` (LCM300) or the memory API (LCM302) through a helper
+  function, a ``self.`` attribute or a module-level object of another module;
+- a LangChain name re-exported by a project module (``from myapp.llm import ConversationBufferMemory``):
+  the import and every use get the name's rule, as a direct import would.
+
+Findings that one file alone explains are the engine's, so that the two front ends agree file by
+file; an inference finding whose code the engine already reported on that line is dropped.
+Message ids and symbols come from the rule table; LCM500/LCM501 are disabled by default, as in
+flake8.  LCM9xx have no pylint message: pylint reports files it cannot parse itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from astroid import nodes
+from astroid.exceptions import AstroidError
+from pylint.checkers import BaseChecker
+from pylint.checkers.utils import only_required_for_messages
+from pylint.constants import WarningScope
+from pylint.interfaces import HIGH, INFERENCE, Confidence
+from pylint.lint import PyLinter
+
+from lint_memory import engine
+from lint_memory.catalog import entries as catalog
+from lint_memory.catalog import index as lookup
+from lint_memory.catalog.entries import Entry
+from lint_memory.frontends.astroid_resolver import LANGCHAIN_ROOTS, MEMORY, PATH, Ref, Resolver
+from lint_memory.model import Finding
+from lint_memory.rules import BY_CODE, LINT_RULES, messages
+from lint_memory.source.decode import SourceError, decode, split_lines
+
+SYMBOLS: dict[str, str] = {rule.code: rule.pylint_symbol for rule in LINT_RULES}
+_ALL_SYMBOLS = tuple(SYMBOLS.values())
+_CATALOG_NAMES = frozenset(path.rsplit(".", 1)[-1] for path in lookup.BY_PATH)
+_CALL_KEYWORDS = catalog.MEMORY_KEYWORDS | catalog.NESTED_KWARGS
+_IMPORT_KEYWORD = re.compile(r"\bimport\b")
+CROSS_MODULE, ALL, OFF = "cross-module", "all", "off"
+INFERENCE_SCOPES = (CROSS_MODULE, ALL, OFF)
+
+
+def _messages() -> dict[str, tuple]:
+    """pylint's message table, built from the rule table (one message per lint rule)."""
+    table = {}
+    for rule in LINT_RULES:
+        description = f"{rule.summary}. {rule.what} See {rule.anchor}"
+        options: dict = {"scope": WarningScope.LINE}
+        if not rule.default:
+            options["default_enabled"] = False
+            description += f" In pylint it is disabled by default: --enable={rule.pylint_symbol}."
+        table[rule.pylint_msgid] = ("%s", rule.pylint_symbol, description, options)
+    return table
+
+
+@dataclass
+class _Module:
+    """What one module's walk collects for the inference pass in ``leave_module``."""
+
+    node: nodes.Module
+    scope: str  # the lint-memory-inference option
+    lines: list[str]
+    reported: set[tuple[str, int]]  # (code, line) already reported
+    imports: list[nodes.Import | nodes.ImportFrom] = field(default_factory=list)
+    classes: list[nodes.ClassDef] = field(default_factory=list)
+    calls: list[nodes.Call] = field(default_factory=list)
+    attributes: list[nodes.Attribute] = field(default_factory=list)
+    reexported: set[str] = field(default_factory=set)  # local names bound to a re-exported LangChain name
+
+    def beyond_engine(self, ref: Ref) -> bool:
+        """May an answer that the engine may have missed be reported under the inference scope?"""
+        return self.scope == ALL or ref.needs_other_module(self.node.name)
+
+
+class MemoryChecker(BaseChecker):
+    name = "lint-memory"
+    msgs = _messages()
+    options = (
+        (
+            "lint-memory-inference",
+            {
+                "default": CROSS_MODULE,
+                "type": "choice",
+                "choices": INFERENCE_SCOPES,
+                "metavar": "<cross-module|all|off>",
+                "help": "What astroid inference may add to the engine's findings. cross-module (default): only "
+                "what needs another module of the project, so that on a self-contained file pylint reports "
+                "exactly what flake8 reports; all: also chains inside one file that the engine cannot follow "
+                "(a class deriving from a local memory subclass); off: the engine only.",
+            },
+        ),
+    )
+
+    def __init__(self, linter: PyLinter) -> None:
+        super().__init__(linter)
+        self._resolver: Resolver | None = None  # made in open(): each -j worker has its own
+        self._module: _Module | None = None
+
+    def open(self) -> None:
+        self._resolver = Resolver()
+
+    def close(self) -> None:
+        self._resolver = None
+
+    # --- the engine --------------------------------------------------------------------------
+    @only_required_for_messages(*_ALL_SYMBOLS)
+    def visit_module(self, node: nodes.Module) -> None:
+        text = _source(node)
+        module = _Module(node, self.linter.config.lint_memory_inference, split_lines(text) if text else [], set())
+        self._module = module if module.scope != OFF else None
+        if text is None or not engine.might_match_text(text):
+            return
+        try:
+            found = engine.check_source(text, node.file or node.name)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return  # pylint reports what it cannot parse; a file only the engine chokes on stays silent
+        for finding in found:
+            self._emit(module, finding, HIGH)
+
+    # --- collecting candidates for inference (cheap tests only) ------------------------------
+    @only_required_for_messages(*_ALL_SYMBOLS)
+    def visit_import(self, node: nodes.Import) -> None:
+        if self._module is not None:
+            self._module.imports.append(node)
+
+    @only_required_for_messages(*_ALL_SYMBOLS)
+    def visit_importfrom(self, node: nodes.ImportFrom) -> None:
+        if self._module is not None and (node.level or node.modname.split(".", 1)[0] not in LANGCHAIN_ROOTS):
+            self._module.imports.append(node)
+
+    @only_required_for_messages(*_ALL_SYMBOLS)
+    def visit_classdef(self, node: nodes.ClassDef) -> None:
+        if self._module is not None and node.bases:
+            self._module.classes.append(node)
+
+    @only_required_for_messages(*_ALL_SYMBOLS)
+    def visit_call(self, node: nodes.Call) -> None:
+        if self._module is not None and any(k.arg in _CALL_KEYWORDS for k in node.keywords or ()):
+            self._module.calls.append(node)
+
+    @only_required_for_messages(*_ALL_SYMBOLS)
+    def visit_attribute(self, node: nodes.Attribute) -> None:
+        if self._module is not None and (node.attrname in catalog.MEMORY_API or node.attrname in _CATALOG_NAMES):
+            self._module.attributes.append(node)
+
+    # --- inference ---------------------------------------------------------------------------
+    @only_required_for_messages(*_ALL_SYMBOLS)
+    def leave_module(self, node: nodes.Module) -> None:
+        module, self._module = self._module, None
+        if module is None or self._resolver is None:
+            return
+        if module.scope == CROSS_MODULE and not self._imports_project(module):
+            return
+        for finding in sorted(self._inferred(module), key=Finding.sort_key):
+            if (finding.code, finding.line) not in module.reported:
+                self._emit(module, finding, INFERENCE)
+
+    def _imports_project(self, module: _Module) -> bool:
+        """Every inference finding starts at an import of a project module: without one, skip."""
+        for statement in module.imports:
+            try:
+                if isinstance(statement, nodes.Import):
+                    names = [name for name, _ in statement.names]
+                else:
+                    names = [module.node.relative_to_absolute_name(statement.modname, statement.level)]
+            except AstroidError:
+                continue
+            if any(self._resolver.project_module(name.split(".", 1)[0]) is not None for name in names):
+                return True
+        return False
+
+    def _inferred(self, module: _Module) -> Iterator[Finding]:
+        checks = (
+            (self._reexports, [s for s in module.imports if isinstance(s, nodes.ImportFrom)]),
+            (self._inherited, module.classes),
+            (self._memory_arguments, module.calls),
+            (self._attribute, module.attributes),
+        )
+        for check, candidates in checks:
+            for candidate in candidates:
+                try:
+                    yield from check(candidate, module)
+                except (AstroidError, RecursionError):
+                    continue  # astroid could not follow this one: no finding, as with any unknown value
+        if module.reexported:
+            yield from self._reexport_uses(module)
+
+    def _reexports(self, statement: nodes.ImportFrom, module: _Module) -> Iterator[Finding]:
+        """``from myapp.llm import ConversationBufferMemory``, where ``myapp.llm`` imported it from LangChain."""
+        for name, alias in statement.names:
+            if name == "*":
+                continue
+            entry = self._reference_entry(self._resolver.imported(statement, name), module)
+            if entry is not None:
+                written = alias or name
+                module.reexported.add(written)
+                row, col = _alias_position(statement, name, module.lines)
+                message = messages.reference(entry, written)
+                yield Finding(entry.rule, message, row, col, row, col + len(name), entry.name)
+
+    def _reexport_uses(self, module: _Module) -> Iterator[Finding]:
+        """Every use of a re-exported name, as the engine reports every use of a direct import."""
+        for use in module.node.nodes_of_class(nodes.Name):
+            if use.name not in module.reexported:
+                continue
+            try:
+                entry = self._reference_entry(self._resolver.expression(use), module)
+            except (AstroidError, RecursionError):
+                continue
+            if entry is not None:
+                yield _finding(entry.rule, messages.reference(entry, use.name), use, entry.name)
+
+    def _attribute(self, node: nodes.Attribute, module: _Module) -> Iterator[Finding]:
+        """``llm.ConversationBufferMemory`` (a re-export reached through a module) and the memory API."""
+        if node.attrname in _CATALOG_NAMES:
+            entry = self._reference_entry(self._resolver.expression(node), module)
+            if entry is not None:
+                yield _finding(entry.rule, messages.reference(entry, _shown(node)), node, entry.name)
+                return
+        if node.attrname in catalog.MEMORY_API:
+            owner = self._resolver.expression(node.expr)
+            if owner is not None and owner.kind == MEMORY and module.beyond_engine(owner):
+                rule = BY_CODE["LCM302"]
+                message = messages.memory_api(_shown(node), owner.entry, catalog.MEMORY_API_USE, rule.url)
+                yield _finding(rule.code, message, node, owner.entry.name)
+
+    def _inherited(self, node: nodes.ClassDef, module: _Module) -> Iterator[Finding]:
+        """A class whose deprecated ancestor is reached through an intermediate project class."""
+        klass = self._resolver.class_def(node)
+        entry = klass.entry
+        if entry is None or klass.via is None or not module.beyond_engine(klass):
+            return
+        message = f"`{node.name}` inherits from `{entry.name}` through `{klass.via}`: " + messages.reference(
+            entry, entry.name
+        )
+        yield _finding(entry.rule, message, node, entry.name)
+
+    def _memory_arguments(self, call: nodes.Call, module: _Module) -> Iterator[Finding]:
+        """``memory=`` given to a chain re-exported by the project, or given a memory object made elsewhere."""
+        given = _memory_keywords(call)
+        if not given:
+            return
+        callee = self._resolver.expression(call.func)
+        if callee is not None and callee.memory_class is not None:
+            return  # a memory class taking `memory=` (ReadOnlySharedMemory): its own rule says it
+        home = module.node.name
+        consumer = (
+            callee is not None
+            and callee.kind == PATH
+            and lookup.is_memory_consumer(callee.path)
+            and callee.needs_other_module(home)
+        )
+        rule = BY_CODE["LCM300"]
+        for where, value in given:
+            held = self._resolver.expression(value)
+            memory = held if held is not None and held.kind == MEMORY else None
+            if consumer or (memory is not None and module.beyond_engine(memory)):
+                entry = memory.entry if memory is not None else None
+                message = messages.memory_argument(_shown(call.func), entry, catalog.MEMORY_ARGUMENT, rule.url)
+                yield _finding(rule.code, message, where, "memory")
+
+    def _reference_entry(self, ref: Ref | None, module: _Module) -> Entry | None:
+        """The catalog entry a re-exported LangChain name stands for, when its rule reports references."""
+        if ref is None or ref.kind != PATH or not ref.needs_other_module(module.node.name):
+            return None
+        entry = ref.catalog_entry
+        return entry if entry is not None and entry.rule else None
+
+    # --- reporting ---------------------------------------------------------------------------
+    def _emit(self, module: _Module, finding: Finding, confidence: Confidence) -> None:
+        module.reported.add((finding.code, finding.line))
+        self.add_message(
+            SYMBOLS[finding.code],
+            line=finding.line,
+            args=finding.message,
+            confidence=confidence,
+            col_offset=finding.col,
+            end_lineno=finding.end_line,
+            end_col_offset=finding.end_col,
+        )
+
+
+def _source(node: nodes.Module) -> str | None:
+    """The module's text as the engine must see it, or None when it cannot be read."""
+    stream = node.stream()
+    if stream is None:
+        return None
+    try:
+        with stream:
+            data = stream.read()
+        if node.file_bytes is not None:  # built from a string (--from-stdin): astroid encoded it as UTF-8
+            return data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+        return decode(data)
+    except (OSError, SourceError):
+        return None
+
+
+def _memory_keywords(call: nodes.Call) -> list[tuple[nodes.NodeNG, nodes.NodeNG]]:
+    """(where to report, value) for each ``memory=`` and each ``"memory"`` key of ``chain_type_kwargs={...}``."""
+    given = []
+    for keyword in call.keywords or ():
+        if keyword.arg in catalog.MEMORY_KEYWORDS:
+            given.append((keyword, keyword.value))
+        elif keyword.arg in catalog.NESTED_KWARGS and isinstance(keyword.value, nodes.Dict):
+            for key, value in keyword.value.items:
+                if isinstance(key, nodes.Const) and key.value in catalog.MEMORY_KEYWORDS:
+                    given.append((key, value))
+    return given
+
+
+def _finding(code: str, message: str, node: nodes.NodeNG, symbol: str) -> Finding:
+    position = node.position if isinstance(node, nodes.ClassDef) and node.position else None
+    if position is not None:  # a class: its `class Name` header, not its whole body
+        return Finding(code, message, position.lineno, position.col_offset, position.end_lineno,
+                       position.end_col_offset, symbol)
+    return Finding(code, message, node.lineno, node.col_offset, node.end_lineno or node.lineno,
+                   node.end_col_offset if node.end_col_offset is not None else node.col_offset, symbol)
+
+
+def _alias_position(statement: nodes.ImportFrom, name: str, lines: list[str]) -> tuple[int, int]:
+    """Row and column of ``name`` in a (possibly parenthesised, multi-line) from-import."""
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    last = statement.end_lineno or statement.lineno
+    for row in range(statement.lineno, min(last, len(lines)) + 1):
+        text = lines[row - 1]
+        start = 0
+        if row == statement.lineno:
+            keyword = _IMPORT_KEYWORD.search(text)
+            start = keyword.end() if keyword else 0
+        match = pattern.search(text, start)
+        if match:
+            return row, match.start()
+    return statement.lineno, statement.col_offset
+
+
+def _shown(node: nodes.NodeNG, limit: int = 60) -> str:
+    text = node.as_string()
+    return text if len(text) <= limit else "..." + text[-(limit - 3) :]
+
+
+def register(linter: PyLinter) -> None:
+    linter.register_checker(MemoryChecker(linter))

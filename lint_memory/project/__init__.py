@@ -1,0 +1,1 @@
+"""The checked project: configuration, settings, file discovery, gitignore, selection, baselines, add-noqa."""

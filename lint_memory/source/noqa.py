@@ -1,0 +1,88 @@
+"""Inline suppressions, with flake8's semantics so that every front end agrees.
+
+``# noqa`` silences every code on its line, ``# noqa: LCM100, LCM4`` the listed codes and
+prefixes.  As in flake8, a comment at the end of a multi-line string covers every line of it,
+and the file-level ``# flake8: noqa`` (or ``# lint-memory: noqa`` / ``# ruff: noqa``, optionally
+with codes) silences the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+from lint_memory.source.decode import split_lines
+
+# flake8's NOQA_INLINE_REGEXP (flake8/defaults.py)
+NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
+NOQA_FILE = re.compile(r"\s*# (?:flake8|lint-memory|ruff)[:=]\s*noqa(?::\s?(?P<codes>[A-Z0-9,\s]+))?\s*$", re.I)
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def parse_codes(text: str | None) -> tuple[str, ...]:
+    return tuple(code.upper() for code in _SEPARATORS.split(text or "") if code)
+
+
+def line_mapping(source: str) -> dict[int, str]:
+    """Map each line to the text searched for ``noqa`` (flake8's ``_noqa_line_mapping``).
+
+    Lines are split as Python and flake8 split them (universal newlines), not by
+    ``str.splitlines``, which also breaks at form feeds and would shift every later row."""
+    lines = io.StringIO(source, newline=None).readlines()
+    mapping: dict[int, str] = {}
+    low, high = len(lines) + 2, -1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
+            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            low, high = min(low, token.start[0]), max(high, token.end[0])
+            if token.type in (tokenize.NL, tokenize.NEWLINE):
+                joined = "".join(lines[low - 1 : high])
+                mapping.update(dict.fromkeys(range(low, high + 1), joined))
+                low, high = len(lines) + 2, -1
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass
+    return mapping
+
+
+class Suppressions:
+    """Answers "is this finding silenced?" for one source text."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._mapping: dict[int, str] | None = None
+        self._lines: list[str] | None = None
+        self.file_codes: tuple[str, ...] | None = None  # () = whole file
+        # Neither kind of comment can match without the word: skip tokenizing (the costly part).
+        self._any = "noqa" in source.lower()
+        for line in split_lines(source) if self._any else ():
+            match = NOQA_FILE.match(line)
+            if match:
+                codes = parse_codes(match.group("codes"))
+                self.file_codes = () if not codes or self.file_codes == () else (*(self.file_codes or ()), *codes)
+
+    def is_suppressed(self, code: str, line: int) -> bool:
+        if self.file_codes is not None and (not self.file_codes or code.startswith(self.file_codes)):
+            return True
+        return self.inline_codes(line) is not None and _matches(code, self.inline_codes(line))
+
+    def inline_codes(self, line: int) -> tuple[str, ...] | None:
+        """None: no noqa on the line; (): a blanket noqa; else the codes listed."""
+        if not self._any:
+            return None
+        if self._mapping is None:
+            self._mapping = line_mapping(self._source)
+        text = self._mapping.get(line)
+        if text is None:
+            if self._lines is None:
+                self._lines = split_lines(self._source)
+            text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        match = NOQA_INLINE.search(text)
+        if match is None:
+            return None
+        return parse_codes(match.group("codes"))
+
+
+def _matches(code: str, codes: tuple[str, ...]) -> bool:
+    return not codes or code.startswith(codes)
