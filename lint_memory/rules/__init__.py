@@ -7,11 +7,17 @@ Each rule carries its own invalid and valid example; the test-suite runs both th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from lint_memory.catalog import entries as c
 
 DOCS_URL = "https://github.com/lint-memory/lint-memory/blob/main/docs/rules.md"
 PYLINT_BASE = "52"  # pylint's custom-checker range is 51-99; pylint-django holds 51
+
+
+class RuleKind(Enum):
+    LINT = "lint"  # a finding about the checked code
+    DIAGNOSTIC = "diagnostic"  # the input itself could not be checked (LCM9xx): never suppressed, an error
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class Rule:
     default: bool = True  # on unless selected
     pylint_number: str | None = None  # last two digits of the pylint msgid
     references: tuple[str, ...] = ()
+    kind: RuleKind = RuleKind.LINT
 
     @property
     def pylint_msgid(self) -> str | None:
@@ -284,31 +291,37 @@ RULES: tuple[Rule, ...] = (
         "LCM901", "syntax-error", "The file could not be parsed", DOCS_URL + "#lcm901-syntax-error",
         "Reports a file (or notebook cell) that is not valid Python; nothing else in it is checked.",
         "A file that does not parse cannot be checked; the run goes on with the other files.",
-        "def broken(:\n", "def fixed():\n    pass\n", fix_safety="No fix.",
+        "def broken(:\n", "def fixed():\n    pass\n", fix_safety="No fix.", kind=RuleKind.DIAGNOSTIC,
     ),
     Rule(
         "LCM902", "unreadable-file", "The file could not be read or decoded", DOCS_URL + "#lcm902-unreadable-file",
         "Reports a path that cannot be opened, or whose bytes are not text in its declared encoding "
         "(UTF-8 by default, or a PEP 263 coding cookie), or that contains null bytes.",
         "The run goes on with the other files; fix the file or exclude it.",
-        "b'\\xff\\xfe not utf-8'\n", "# a UTF-8 file\n", fix_safety="No fix.",
+        "b'\\xff\\xfe not utf-8'\n", "# a UTF-8 file\n", fix_safety="No fix.", kind=RuleKind.DIAGNOSTIC,
     ),
     Rule(
         "LCM903", "invalid-notebook", "The notebook is not valid nbformat JSON", DOCS_URL + "#lcm903-invalid-notebook",
         "Reports an `.ipynb` file that is not JSON, or whose cells are not in nbformat 4 shape.",
         "A broken notebook cannot be checked; the run goes on with the other files.",
         "{\"cells\": [\n", "{\"cells\": [], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}\n",
-        fix_safety="No fix.",
+        fix_safety="No fix.", kind=RuleKind.DIAGNOSTIC,
     ),
     Rule(
         "LCM904", "too-complex", "The file is nested too deeply to check", DOCS_URL + "#lcm904-too-complex",
         "Reports a file whose syntax tree is nested beyond Python's recursion limit.",
         "Such files are almost always generated; exclude them.",
-        "x = " + "[" * 300 + "]" * 300 + "\n", "x = []\n", fix_safety="No fix.",
+        "x = " + "[" * 300 + "]" * 300 + "\n", "x = []\n", fix_safety="No fix.", kind=RuleKind.DIAGNOSTIC,
     ),
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
-LINT_RULES: tuple[Rule, ...] = tuple(r for r in RULES if not r.code.startswith("LCM9"))
+LINT_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.kind is RuleKind.LINT)
+DIAGNOSTIC_CODES: frozenset[str] = frozenset(r.code for r in RULES if r.kind is RuleKind.DIAGNOSTIC)
 DEFAULT_CODES: frozenset[str] = frozenset(r.code for r in LINT_RULES if r.default)
 OPT_IN_CODES: frozenset[str] = frozenset(r.code for r in LINT_RULES if not r.default)
+
+
+def is_diagnostic(code: str) -> bool:
+    """An LCM9xx code: the input could not be checked (never suppressed, reported as an error)."""
+    return code in DIAGNOSTIC_CODES
