@@ -15,7 +15,7 @@ from lint_memory.catalog import entries as catalog
 from lint_memory.catalog import index as lookup
 from lint_memory.model import Finding
 from lint_memory.semantic.visitor import MemoryVisitor
-from lint_memory.source.decode import split_lines
+from lint_memory.source.lines import char_column, split_lines
 
 
 def _prefilter_tokens() -> tuple[bytes, ...]:
@@ -86,9 +86,4 @@ def check_source(source: str, filename: str = "<unknown>") -> list[Finding]:
 
 
 def _char_column(lines: list[str], row: int, byte_col: int) -> int:
-    if not 0 < row <= len(lines):
-        return byte_col
-    line = lines[row - 1]
-    if line.isascii():
-        return byte_col
-    return len(line.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+    return char_column(lines[row - 1], byte_col) if 0 < row <= len(lines) else byte_col

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from lint_memory.model import FileReport, Finding
 from lint_memory.output.common import DEFAULT_OPTIONS, Options, fix_marker, located, paint, position
-from lint_memory.source.decode import split_lines
+from lint_memory.source.lines import split_lines
 
 CONTEXT = 2  # lines shown before and after the finding's line
 TAB = 4

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
 import tokenize
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+# Re-exported for the callers that still import it from here; it lives in lines.py.
+from lint_memory.source.lines import split_lines
+
+__all__ = ["SourceError", "decode", "decode_notebook", "split_lines", "syntax_error"]
+
 # The parser's own limits on nesting (CPython's messages): reported as LCM904, not as a syntax error.
 _NESTING_LIMITS = ("too many nested", "too complex", "too many levels of indentation", "too many statically nested")
 
@@ -17,18 +20,6 @@ class SourceError(Exception):
     def __init__(self, code: str, message: str, line: int = 1, col: int = 0, cell: int | None = None) -> None:
         super().__init__(message)
         self.code, self.message, self.line, self.col, self.cell = code, message, line, col, cell
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines as Python counts them: only ``\\n``, ``\\r\\n`` and ``\\r`` end a line.
-
-    ``str.splitlines`` also splits on form feeds and other separators that occur in real sources
-    (the standard library has ``^L`` page breaks), which would shift every later row.
-    """
-    lines = _NEWLINE.split(text)
-    if lines[-1] == "":
-        lines.pop()
-    return lines
 
 
 def decode(data: bytes) -> str:

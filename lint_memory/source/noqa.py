@@ -12,7 +12,7 @@ import io
 import re
 import tokenize
 
-from lint_memory.source.decode import split_lines
+from lint_memory.source.lines import split_lines
 
 # flake8's NOQA_INLINE_REGEXP (flake8/defaults.py)
 NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
@@ -27,9 +27,9 @@ def parse_codes(text: str | None) -> tuple[str, ...]:
 def line_mapping(source: str) -> dict[int, str]:
     """Map each line to the text searched for ``noqa`` (flake8's ``_noqa_line_mapping``).
 
-    Lines are split as Python and flake8 split them (universal newlines), not by
-    ``str.splitlines``, which also breaks at form feeds and would shift every later row."""
-    lines = io.StringIO(source, newline=None).readlines()
+    Lines are split as Python and flake8 split them (``split_lines``), each ending read as ``\\n``
+    (flake8 reads files with universal newlines; the tokenizer alone would not end a line at a lone ``\\r``)."""
+    lines = [f"{line}\n" for line in split_lines(source)]
     mapping: dict[int, str] = {}
     low, high = len(lines) + 2, -1
     try:

@@ -13,7 +13,7 @@ import json
 import re
 
 from lint_memory.model import Cell, Notebook
-from lint_memory.source.decode import split_lines
+from lint_memory.source.lines import split_lines
 
 __all__ = ["Cell", "Notebook", "NotebookError", "cell_text", "load", "mask"]
 
