@@ -31,9 +31,10 @@ from lint_memory.model import FileReport, Finding
 from lint_memory.project import discovery
 from lint_memory.project.discovery import DEFAULT_EXCLUDES, PYTHON_SUFFIXES
 from lint_memory.project.settings import Settings
-from lint_memory.rules import BY_CODE
+from lint_memory.rules import BY_CODE, has_fixes, is_diagnostic
 from lint_memory.source import notebook
-from lint_memory.source.decode import SourceError, decode, decode_notebook, split_lines, syntax_error
+from lint_memory.source.decode import SourceError, decode, decode_notebook, syntax_error
+from lint_memory.source.lines import split_lines
 from lint_memory.source.noqa import Suppressions
 
 __all__ = [
@@ -106,7 +107,7 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
     so the libcst work is spread over the cores too, and with the syntax tree the check built.
     Only a file with a fixable finding pays for it (and only a process that meets one imports
     libcst).  A bug in the planner costs the file its fixes, never its findings."""
-    if not any(finding.target is not None and finding.code == "LCM400" for finding in report.findings):
+    if not any(finding.target is not None and has_fixes(finding.code) for finding in report.findings):
         return
     from lint_memory.fix import fixer as fixes  # libcst: only for a file that has something to fix
 
@@ -245,7 +246,7 @@ def _filter(report: FileReport, settings: Settings) -> None:
         visible = []
         for finding in kept:
             line = book.module_line(finding.cell, finding.line) if book and finding.cell else finding.line
-            if finding.code.startswith("LCM9") or not suppressions.is_suppressed(finding.code, line):
+            if is_diagnostic(finding.code) or not suppressions.is_suppressed(finding.code, line):
                 visible.append(finding)
         report.suppressed = len(kept) - len(visible)
         kept = visible

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from lint_memory.model import FileReport, Finding
-from lint_memory.rules import BY_CODE
+from lint_memory.rules import BY_CODE, is_diagnostic
 from lint_memory.runner import display_path
 
 
@@ -35,7 +35,7 @@ def located(reports: Iterable[FileReport]) -> list[tuple[FileReport, Finding]]:
 
 def severity(code: str) -> str:
     """Deprecations are warnings; a file that could not be checked is an error."""
-    return "error" if code.startswith("LCM9") else "warning"
+    return "error" if is_diagnostic(code) else "warning"
 
 
 def fixable(finding: Finding) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lint_memory.catalog.entries import ENTRIES
 from lint_memory.catalog.index import is_removed, new_home
-from lint_memory.rules import RULES, Rule
+from lint_memory.rules import MOVED_IMPORT, RULES, Rule
 
 HEADER = """\
 # lint-memory rules
@@ -47,12 +47,13 @@ def rule_section(rule: Rule, level: int = 2) -> str:
     out += [f"{sub} Example", "", "```python", rule.example.rstrip(), "```", ""]
     out += ["Use instead:", "", "```python", rule.use_instead.rstrip(), "```", ""]
     out += [f"{sub} Fix safety", "", rule.fix_safety, ""]
-    entries = [e for e in ENTRIES if e.rule == rule.code]
-    if rule.code == "LCM400":
+    if rule is MOVED_IMPORT:  # its symbols are the removed paths, whatever rule their class has
         entries = [e for e in ENTRIES if any(is_removed(p) for p in e.all_paths)]
+    else:
+        entries = [e for e in ENTRIES if e.rule == rule.code]
     if entries:
         out += [f"{sub} Symbols", ""]
-        if rule.code == "LCM400":
+        if rule is MOVED_IMPORT:
             out += ["| removed import | new import |", "|---|---|"]
             for entry in entries:
                 for path in entry.all_paths:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from lint_memory.model import FileReport
 from lint_memory.output.common import DEFAULT_OPTIONS, Options, located
+from lint_memory.rules import is_diagnostic
 
 
 def _relative(path: str) -> str:
@@ -47,7 +48,7 @@ def render(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) ->
             {
                 "check_name": finding.code,
                 "description": f"{finding.code}: {finding.message}{where}",
-                "severity": "critical" if finding.code.startswith("LCM9") else "major",
+                "severity": "critical" if is_diagnostic(finding.code) else "major",
                 "fingerprint": fingerprint,
                 "location": {"path": path, "positions": {"begin": begin, "end": end}},
             }

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lint_memory.model import FileReport, Finding
 from lint_memory.project.baseline import relative_path
-from lint_memory.rules import BY_CODE
+from lint_memory.rules import BY_CODE, is_diagnostic
 
 TITLE = "LangChain memory migration"
 
@@ -76,10 +76,10 @@ def build_report(reports: Iterable[FileReport], root: str | None) -> MigrationRe
     for report in reports:
         checked += 1
         file = relative_path(report.path, root)
-        if any(finding.code.startswith("LCM9") for finding in report.findings):
+        if any(is_diagnostic(finding.code) for finding in report.findings):
             unreadable += 1
         for finding in report.findings:
-            if finding.code.startswith("LCM9"):
+            if is_diagnostic(finding.code):
                 continue
             for tally in (
                 rules.setdefault(finding.code, _Tally()),

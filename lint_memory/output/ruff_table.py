@@ -14,7 +14,7 @@ import json
 
 from lint_memory.catalog.entries import MOVED_MODULES
 from lint_memory.catalog.index import BY_PATH, is_removed, new_home
-from lint_memory.rules import BY_CODE, OPT_IN_CODES, messages
+from lint_memory.rules import MOVED_IMPORT, OPT_IN_CODES, messages
 
 PYPROJECT_TABLE = "tool.ruff.lint.flake8-tidy-imports.banned-api"
 RUFF_TOML_TABLE = "lint.flake8-tidy-imports.banned-api"
@@ -22,7 +22,7 @@ RUFF_TOML_TABLE = "lint.flake8-tidy-imports.banned-api"
 
 def banned() -> dict[str, tuple[str, bool]]:
     """Import path -> (message, reported only by an opt-in rule), sorted by path."""
-    url = BY_CODE["LCM400"].url
+    code, url = MOVED_IMPORT.code, MOVED_IMPORT.url
     table: dict[str, tuple[str, bool]] = {}
     for path, entry in BY_PATH.items():
         parts = []
@@ -30,11 +30,11 @@ def banned() -> dict[str, tuple[str, bool]]:
             parts.append(f"[{entry.rule}] {messages.reference(entry, entry.name)}")
         target = new_home(path) if is_removed(path) else None
         if target:
-            parts.append(f"[LCM400] {messages.moved(path, target, url, module=False)}")
+            parts.append(f"[{code}] {messages.moved(path, target, url, module=False)}")
         if parts:
             table[path] = (" ".join(parts), not target and entry.rule in OPT_IN_CODES)
     for module, target in MOVED_MODULES.items():
-        table[module] = (f"[LCM400] {messages.moved(module, target, url, module=True)}", False)
+        table[module] = (f"[{code}] {messages.moved(module, target, url, module=True)}", False)
     return dict(sorted(table.items()))
 
 

@@ -19,7 +19,7 @@ from lint_memory import __version__
 from lint_memory.model import FileReport, Finding
 from lint_memory.output.common import DEFAULT_OPTIONS, Options, located, severity
 from lint_memory.output.docs import rule_section
-from lint_memory.rules import DOCS_URL, RULES, Rule
+from lint_memory.rules import DOCS_URL, RULES, Rule, RuleKind
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = DOCS_URL.split("/blob/")[0]  # the repository
@@ -35,7 +35,7 @@ def _rule(rule: Rule) -> dict:
         "help": {"text": f"{rule.summary}. See {rule.url}", "markdown": rule_section(rule, level=2)},
         "helpUri": rule.url,
         "defaultConfiguration": {"level": severity(rule.code), "enabled": rule.default},
-        "properties": {"tags": ["deprecation" if not rule.code.startswith("LCM9") else "input"]},
+        "properties": {"tags": ["input" if rule.kind is RuleKind.DIAGNOSTIC else "deprecation"]},
     }
 
 

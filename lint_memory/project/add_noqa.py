@@ -15,7 +15,6 @@ are kept byte for byte everywhere else, and a second run finds nothing left to a
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import tokenize
@@ -24,7 +23,9 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 
 from lint_memory.model import FileReport, Finding
+from lint_memory.rules import is_diagnostic
 from lint_memory.source import atomic, notebook
+from lint_memory.source.lines import split_lines_keepends
 from lint_memory.source.noqa import NOQA_INLINE, parse_codes
 
 _CODE_SEPARATOR = re.compile(r"[0-9]([,\s]+)[A-Z]", re.IGNORECASE)
@@ -64,15 +65,9 @@ class Layout:
         return spans[0][0] if spans else None
 
 
-def physical_lines(text: str) -> list[str]:
-    """Lines as Python numbers them (``\\n``, ``\\r\\n`` or ``\\r``), endings kept; ``str.splitlines``
-    also splits at form feeds and other separators, which would shift every row after them."""
-    return io.StringIO(text, newline="").readlines()
-
-
 def layout(text: str) -> Layout:
     """Token groups as flake8 builds them (NL / NEWLINE close a group), plus comment positions."""
-    result = Layout(physical_lines(text))
+    result = Layout(split_lines_keepends(text))
     # Every ending as "\n", as flake8 reads files (universal newlines): tokenize alone would not
     # end a line at a lone "\r".  Rows and columns stay the same.
     normalised = iter([f"{_content(line)}\n" for line in result.lines])
@@ -97,7 +92,7 @@ def plan(text: str, findings: Iterable[Finding]) -> list[Insertion]:
     """The insertions that silence ``findings`` (rows and columns relative to ``text``)."""
     wanted: dict[int, list[str]] = {}
     for finding in findings:
-        if not finding.code.startswith("LCM9"):  # diagnostics about unreadable input cannot be silenced
+        if not is_diagnostic(finding.code):  # diagnostics about unreadable input cannot be silenced
             wanted.setdefault(finding.line, []).append(finding.code)
     if not wanted:
         return []
@@ -162,7 +157,7 @@ def _apply(lines: list[str], insertions: list[Insertion]) -> str:
 def add_noqa_text(source: str, findings: Iterable[Finding]) -> str | None:
     """``source`` with a noqa comment for every finding, or None when nothing needs adding."""
     insertions = plan(source, findings)
-    return _apply(physical_lines(source), insertions) if insertions else None
+    return _apply(split_lines_keepends(source), insertions) if insertions else None
 
 
 def add_noqa_file(report: FileReport) -> int:
@@ -171,7 +166,7 @@ def add_noqa_file(report: FileReport) -> int:
     The report must come from checking the file as it is now: when the file changed since, it is
     left alone and AddNoqaError says so.  Notebooks get only their affected cells edited.
     """
-    findings = [finding for finding in report.findings if not finding.code.startswith("LCM9")]
+    findings = [finding for finding in report.findings if not is_diagnostic(finding.code)]
     if not findings or report.source is None:
         return 0
     is_notebook = report.notebook is not None or report.path.endswith(".ipynb")
@@ -199,7 +194,7 @@ def _edit_python(text: str, report: FileReport, findings: list[Finding]) -> tupl
     insertions = plan(text, findings)
     if not insertions:
         return None, 0
-    return _apply(physical_lines(text), insertions), sum(insertion.covered for insertion in insertions)
+    return _apply(split_lines_keepends(text), insertions), sum(insertion.covered for insertion in insertions)
 
 
 def _edit_notebook(text: str, report: FileReport, findings: list[Finding]) -> tuple[str | None, int]:

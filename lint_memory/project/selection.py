@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from lint_memory.rules import BY_CODE, DEFAULT_CODES, RULES
+from lint_memory.rules import BY_CODE, DEFAULT_CODES, DIAGNOSTIC_CODES, RULES
 
 ALL_CODES = frozenset(BY_CODE)
-DIAGNOSTIC_CODES = frozenset(code for code in ALL_CODES if code.startswith("LCM9"))
 
 
 class SelectionError(ValueError):

@@ -325,3 +325,19 @@ OPT_IN_CODES: frozenset[str] = frozenset(r.code for r in LINT_RULES if not r.def
 def is_diagnostic(code: str) -> bool:
     """An LCM9xx code: the input could not be checked (never suppressed, reported as an error)."""
     return code in DIAGNOSTIC_CODES
+
+
+# --- rule knowledge asked for by code (front ends and outputs ask here instead of testing literals) ---
+MOVED_IMPORT: Rule = BY_CODE["LCM400"]
+"""The rule that reports imports of removed paths: its findings carry ``target`` (the new import path),
+its fixes rewrite those imports, and its symbols are the catalog's removed paths, not its classes."""
+
+SHARED_REPLACEMENTS: dict[str, str] = {"LCM300": c.MEMORY_ARGUMENT, "LCM302": c.MEMORY_API_USE}
+"""What replaces the code a rule flags when that does not depend on the flagged class (for the other
+rules the catalog entry of the class says it)."""
+
+
+def has_fixes(code: str) -> bool:
+    """Can a finding of ``code`` come with an automatic fix (its rule's ``fixable`` is not "never")."""
+    rule = BY_CODE.get(code)
+    return rule is not None and rule.fixable != "never"
