@@ -13,27 +13,23 @@ from lint_memory.project.settings import Settings
 
 UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16,
                       types.PositionEncodingKind.Utf32)
-LINES = ['x = ("😀é", ConversationBufferMemory())', "plain = 1", ""]
+TEXT = 'x = ("😀é", ConversationBufferMemory())\nplain = 1\n'  # rows: the two lines and an empty last one
 
 
 def findings(text: str) -> list[Finding]:
     return runner.check_text(text, "app.py", Settings()).findings
 
 
-def test_split_lines_breaks_only_where_python_does():
-    assert lsp_convert.split_lines("a\r\nb\rc\nd\x0ce\u2028f\n") == ["a", "b", "c", "d\x0ce\u2028f", ""]
-
-
 @pytest.mark.parametrize(("encoding", "character"), [(UTF32, 12), (UTF16, 13), (UTF8, 16)])
 def test_columns_count_in_the_client_encoding(encoding, character):
-    columns = Columns(LINES, encoding)
+    columns = Columns(TEXT, encoding)
     assert columns.position(1, 12) == types.Position(0, character)  # the name after `("😀é", `
     assert columns.engine(types.Position(0, character)) == (1, 12)
     assert columns.position(2, 3) == types.Position(1, 3)  # ASCII rows need no conversion
 
 
 def test_columns_clamp_positions_outside_the_text():
-    columns = Columns(LINES, UTF16)
+    columns = Columns(TEXT, UTF16)
     assert columns.position(2, 99) == types.Position(1, 9)  # past the end of the row
     assert columns.position(9, 4) == types.Position(2, 0)  # past the last row (an error at EOF)
     assert columns.engine(types.Position(1, 99)) == (2, 9)
@@ -43,7 +39,7 @@ def test_columns_clamp_positions_outside_the_text():
 def test_diagnostic_fields():
     text = "from langchain.memory import ConversationBufferMemory\n"
     buffer, moved = findings(text)
-    columns = Columns(lsp_convert.split_lines(text))
+    columns = Columns(text)
     diagnostic = lsp_convert.diagnostic(moved, columns)
     assert (diagnostic.code, diagnostic.source, diagnostic.severity) == (
         "LCM400", "lint-memory", types.DiagnosticSeverity.Warning
@@ -54,7 +50,7 @@ def test_diagnostic_fields():
     assert lsp_convert.diagnostic(buffer, columns).code == "LCM100"
 
     [syntax] = findings("from langchain.memory import (\n")
-    broken = lsp_convert.diagnostic(syntax, Columns(["from langchain.memory import (", ""]))
+    broken = lsp_convert.diagnostic(syntax, Columns("from langchain.memory import (\n"))
     assert (broken.code, broken.tags) == ("LCM901", None)
     assert broken.code_description.href.endswith("/docs/rules.md#lcm901-syntax-error")
 
@@ -113,6 +109,6 @@ def test_apply_edits():
 
 
 def test_text_edit_converts_positions():
-    columns = Columns(LINES, UTF16)
+    columns = Columns(TEXT, UTF16)
     edit = lsp_convert.text_edit(Edit("Memory", 1, 12, 1, 36), columns)
     assert edit == types.TextEdit(types.Range(types.Position(0, 13), types.Position(0, 37)), "Memory")

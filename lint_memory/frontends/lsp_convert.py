@@ -8,76 +8,44 @@ encoding (UTF-16 unless the client negotiated UTF-8 or UTF-32).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from lsprotocol import types
 
 from lint_memory.catalog import entries as catalog
 from lint_memory.model import Edit, Finding, Fix
-from lint_memory.rules import BY_CODE
+from lint_memory.rules import BY_CODE, SHARED_REPLACEMENTS, is_diagnostic
+from lint_memory.source.lines import LineIndex, from_units, to_units
 
 SOURCE = "lint-memory"
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.lint-memory
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ENTRIES = {entry.name: entry for entry in catalog.ENTRIES}
-# Rules whose replacement does not depend on the flagged class.
-_RULE_REPLACEMENTS = {"LCM300": catalog.MEMORY_ARGUMENT, "LCM302": catalog.MEMORY_API_USE}
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines as LSP and Python's tokenizer count them: only ``\\n``, ``\\r\\n`` and ``\\r`` end a line
-    (``str.splitlines`` also breaks at form feeds and ``\\u2028``, which would shift every row)."""
-    return _LINE_BREAK.split(text)
-
-
-def _width(char: str, encoding: str) -> int:
-    if encoding == types.PositionEncodingKind.Utf8:
-        return len(char.encode("utf-8", "surrogatepass"))
-    if encoding == types.PositionEncodingKind.Utf32:
-        return 1
-    return 2 if ord(char) > 0xFFFF else 1
 
 
 class Columns:
-    """Converts positions between the engine (1-based rows, code points) and one client document."""
+    """Converts positions between the engine (1-based rows, code points) and one client document.
 
-    def __init__(self, lines: Sequence[str], encoding: str = types.PositionEncodingKind.Utf16) -> None:
-        self.lines = lines
+    The document's rows are its ``LineIndex`` rows: after a final line ending comes an empty row
+    where the cursor can sit."""
+
+    def __init__(self, text: str, encoding: str = types.PositionEncodingKind.Utf16) -> None:
+        self.index = LineIndex(text)
         self.encoding = encoding
 
-    def _line(self, row: int) -> str:
-        return self.lines[row] if 0 <= row < len(self.lines) else ""
-
     def position(self, line: int, col: int) -> types.Position:
-        """The client position of engine row ``line`` (1-based), code-point column ``col``."""
-        row = min(max(line - 1, 0), max(len(self.lines) - 1, 0))
-        text = self._line(row)
-        col = min(max(col, 0), len(text))
-        if text.isascii() or self.encoding == types.PositionEncodingKind.Utf32:
-            return types.Position(row, col)
-        return types.Position(row, sum(_width(char, self.encoding) for char in text[:col]))
+        """The client position of engine row ``line`` (1-based), code-point column ``col``; a row past
+        the last one is the last row, a column past a row's end is its end."""
+        row = min(max(line, 1), len(self.index))
+        return types.Position(row - 1, to_units(self.index.line(row), col, self.encoding))
 
     def range(self, line: int, col: int, end_line: int, end_col: int) -> types.Range:
         return types.Range(self.position(line, col), self.position(end_line, end_col))
 
     def engine(self, position: types.Position) -> tuple[int, int]:
         """(1-based row, code-point column) of a client position; past the end clamps to the end."""
-        text = self._line(position.line)
-        if text.isascii() or self.encoding == types.PositionEncodingKind.Utf32:
-            return position.line + 1, min(position.character, len(text))
-        units = 0
-        for index, char in enumerate(text):
-            if units >= position.character:
-                return position.line + 1, index
-            units += _width(char, self.encoding)
-        return position.line + 1, len(text)
-
-
-def is_lint(code: str) -> bool:
-    """A rule about deprecated code, as opposed to an LCM9xx report about unreadable input."""
-    return not code.startswith("LCM9")
+        row = position.line + 1
+        return row, from_units(self.index.line(row), position.character, self.encoding)
 
 
 def diagnostic(finding: Finding, columns: Columns) -> types.Diagnostic:
@@ -89,7 +57,7 @@ def diagnostic(finding: Finding, columns: Columns) -> types.Diagnostic:
         code=finding.code,
         code_description=types.CodeDescription(href=rule.url),
         source=SOURCE,
-        tags=[types.DiagnosticTag.Deprecated] if is_lint(finding.code) else None,
+        tags=None if is_diagnostic(finding.code) else [types.DiagnosticTag.Deprecated],
     )
 
 
@@ -106,12 +74,12 @@ def overlaps(finding: Finding, start: tuple[int, int], end: tuple[int, int]) -> 
 def _use_instead(finding: Finding) -> tuple[str | None, str]:
     """What replaces the flagged code, and the guide to open first."""
     rule = BY_CODE[finding.code]
-    if finding.code == "LCM400" and finding.target:
+    if finding.target:  # the exact new import path
         return f"import it from its new home, `{finding.target}`", rule.url
-    if finding.code in _RULE_REPLACEMENTS:
-        return _RULE_REPLACEMENTS[finding.code], rule.url
+    if finding.code in SHARED_REPLACEMENTS:
+        return SHARED_REPLACEMENTS[finding.code], rule.url
     entry = _ENTRIES.get(finding.symbol)
-    if entry is not None and is_lint(finding.code):
+    if entry is not None and not is_diagnostic(finding.code):
         return entry.replacement, entry.url
     return None, rule.url
 
@@ -130,7 +98,7 @@ def hover_markdown(findings: Iterable[Finding]) -> str:
         if use:
             parts.append(f"**Use instead:** {use}")
         parts.append(rule.why)
-        links = [f"[Migration guide]({guide})"] if is_lint(finding.code) else []
+        links = [] if is_diagnostic(finding.code) else [f"[Migration guide]({guide})"]
         links.append(f"[{rule.code} documentation]({rule.anchor})")
         parts.append(" · ".join(links))
         sections.append("\n\n".join(parts))
@@ -172,15 +140,11 @@ def _clash(one: Edit, other: Edit) -> bool:
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """``text`` with non-overlapping ``edits`` applied, as the editor will apply them."""
-    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
-
-    def offset(row: int, col: int) -> int:
-        return len(text) if row > len(starts) else min(starts[row - 1] + col, len(text))
-
+    index = LineIndex(text)
     parts, position = [], 0
     for edit in sorted(edits, key=_key):
-        start = offset(edit.row, edit.col)
+        start = index.offset(edit.row, edit.col)
         parts += [text[position:start], edit.content]
-        position = offset(edit.end_row, edit.end_col)
+        position = index.offset(edit.end_row, edit.end_col)
     parts.append(text[position:])
     return "".join(parts)

@@ -46,7 +46,7 @@ from lint_memory.model import Edit, FileReport, Finding, Fix
 from lint_memory.project import add_noqa, config, target
 from lint_memory.project.baseline import Baseline, BaselineError, load_baseline
 from lint_memory.project.settings import Settings
-from lint_memory.rules import BY_CODE
+from lint_memory.rules import has_fixes, is_diagnostic
 
 DEBOUNCE = 0.05  # seconds of quiet that end a burst of changes; well inside the 200 ms budget
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -102,7 +102,7 @@ class Checked:
     columns: Columns = field(init=False)
 
     def __post_init__(self) -> None:
-        self.columns = Columns(lsp_convert.split_lines(self.text), self.encoding)
+        self.columns = Columns(self.text, self.encoding)
 
 
 @dataclass(frozen=True)
@@ -149,8 +149,10 @@ def notebook_json(cells: list[tuple[bool, str]]) -> str:
     }, ensure_ascii=False)
 
 
-def _fixable(finding: Finding) -> bool:
-    return BY_CODE[finding.code].fixable != "never"
+def _rule_has_fixes(finding: Finding) -> bool:
+    """Can the finding's rule come with a fix at all: only then are fixes worth planning (the plan
+    decides whether this finding gets one)."""
+    return has_fixes(finding.code)
 
 
 def _safe(fix: Fix | None) -> bool:
@@ -337,7 +339,7 @@ class LintMemoryServer(LanguageServer):
     async def planned(self, checked: Checked) -> bool:
         """Plan the fixes of ``checked``'s findings (once per check); False when planning failed."""
         plan = checked.plan
-        if plan is None or not any(_fixable(finding) for finding in plan.report.findings):
+        if plan is None or not any(_rule_has_fixes(finding) for finding in plan.report.findings):
             return True
         if plan.task is None:
             plan.task = asyncio.ensure_future(self._plan(plan))
@@ -493,7 +495,7 @@ class LintMemoryServer(LanguageServer):
         here = [finding for finding in checked.findings if lsp_convert.overlaps(finding, start, end)]
         actions: list[types.CodeAction] = []
         if wanted(types.CodeActionKind.QuickFix):
-            if any(_fixable(finding) for finding in here):
+            if any(_rule_has_fixes(finding) for finding in here):
                 await self.planned(checked)
                 if not self._current_text(checked):
                     return None  # edited while the fixes were planned: the client asks again
@@ -508,7 +510,7 @@ class LintMemoryServer(LanguageServer):
     async def _fix_all_action(self, checked: Checked) -> types.CodeAction | None:
         """"Fix all" for a text document (a notebook's fixes are offered one by one).  A client that
         resolves code actions gets it before the fixes are planned, and plans them only if chosen."""
-        if not any(_fixable(finding) for finding in checked.findings):
+        if not any(_rule_has_fixes(finding) for finding in checked.findings):
             return None
         action = types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, data={"uri": checked.uri})
         plan = checked.plan
@@ -551,7 +553,7 @@ class LintMemoryServer(LanguageServer):
         """One "suppress" action per code among ``findings``, placing the noqa comment where
         ``lint-memory check --add-noqa`` puts it (and flake8 reads it)."""
         actions = []
-        for code in dict.fromkeys(finding.code for finding in findings if lsp_convert.is_lint(finding.code)):
+        for code in dict.fromkeys(finding.code for finding in findings if not is_diagnostic(finding.code)):
             same = [finding for finding in findings if finding.code == code]
             edits = [
                 lsp_convert.text_edit(Edit(insertion.text, insertion.row, insertion.col, insertion.row, insertion.col),
