@@ -1,4 +1,4 @@
-"""``python -m lint_memory.docs``: regenerate ``docs/rules.md`` (see ``lint_memory.output.docs``)."""
+"""``python -m lint_memory.docs``: regenerate ``docs/rules.md`` and the README's rules table (see ``lint_memory.output.docs``)."""
 
 import sys
 
