@@ -1,4 +1,5 @@
-"""``python -m lint_memory.docs``: regenerate ``docs/rules.md`` and the README's rules table (see ``lint_memory.output.docs``)."""
+"""``python -m lint_memory.docs``: regenerate ``docs/rules.md`` and the README's rules table
+(see ``lint_memory.output.docs``)."""
 
 import sys
 
