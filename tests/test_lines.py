@@ -138,3 +138,32 @@ def test_lone_surrogates_count_as_written():
     line = "a\udcffb"  # from a client that sent one; never from decoded source
     assert to_units(line, 2, UTF8) == 4 and to_units(line, 2, UTF16) == 2
     assert from_units(line, 4, UTF8) == 2
+
+
+def test_every_consumer_counts_the_same_rows_and_columns():
+    """Engine, noqa, the full format, the LSP conversion and --add-noqa all use this index: a form
+    feed, a lone CR, a CRLF and a wide character move nothing."""
+    from lsprotocol import types
+
+    from lint_memory import runner
+    from lint_memory.frontends.lsp_convert import Columns
+    from lint_memory.output import full
+    from lint_memory.project import add_noqa
+    from lint_memory.project.settings import Settings
+
+    text = (
+        "a = 1\x0c\rimport os\r\n"
+        "from langchain.memory import ConversationBufferMemory  # noqa: LCM400\n"
+        'x = ("😀", ConversationBufferMemory())\n'
+    )
+    report = runner.check_text(text, "app.py", Settings())
+    assert [(f.code, f.line, f.col, f.end_col) for f in report.findings] == [
+        ("LCM100", 3, 29, 53), ("LCM100", 4, 10, 34)]
+    assert report.suppressed == 1  # the LCM400 on row 3, after the lone CR
+    assert '4 | x = ("😀", ConversationBufferMemory())\n  |            ' + "^" * 24 in full.render([report])
+    wide = report.findings[1]
+    assert Columns(text, UTF16).position(wide.line, wide.col) == types.Position(3, 11)
+    assert Columns(text, UTF8).position(wide.line, wide.col) == types.Position(3, 13)
+    assert Columns(text, UTF16).engine(types.Position(3, 11)) == (4, 10)
+    [insertion] = add_noqa.plan(text, [wide])
+    assert (insertion.row, LineIndex(text).line(insertion.row)[: insertion.col]) == (4, LineIndex(text).line(4))
