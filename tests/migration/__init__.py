@@ -1,0 +1,1 @@
+"""The proof harness for structural migrations (issue 12): a recording fake chat model and the comparison."""
