@@ -1,0 +1,216 @@
+"""Structural migrations (issue 12), proven by running: each legacy fixture and its hand-written migration.
+
+``tests/fixtures/migrate/NAME.before.py`` is legacy code on LangChain 1.x (``langchain_classic``);
+``NAME.after.py`` is the code the planned fixer is to write (``create_agent`` + ``InMemorySaver``, one thread per
+chain object). Both run under the recording fake chat model (``tests/migration``) through two interleaved
+conversations, and what the model saw on every call is compared. Deliberately broken migrations show that the
+comparison catches a missing checkpointer, a shared thread and an off-by-one window.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.langchain
+pytest.importorskip("langchain_classic")
+pytest.importorskip("langgraph")
+pytest.importorskip("langchain.agents")
+
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage  # noqa: E402
+from migration import harness  # noqa: E402
+from migration.compare import view  # noqa: E402
+from migration.recording import Call, RecordingChatModel, UnscriptedUtterance, summary_text  # noqa: E402
+
+# name -> (pattern, compared on "a summary plus the current input")
+PAIRS = {
+    "buffer_predict_function": ("1", False),
+    "buffer_run_function": ("1", False),
+    "buffer_invoke_class": ("1", False),
+    "buffer_apredict_class": ("1", False),
+    "buffer_arun_function": ("1", False),
+    "buffer_ainvoke_class": ("1", False),
+    "string_buffer_run_class": ("1", False),
+    "string_buffer_ainvoke_function": ("1", False),
+    "no_memory_predict_function": ("1", False),
+    "no_memory_arun_class": ("1", False),
+    "window_predict_class": ("2", False),
+    "window_ainvoke_function": ("2", False),
+    "llm_prefix_invoke_function": ("3", False),
+    "llm_prefix_apredict_class": ("3", False),
+    "llm_template_run_class": ("3", False),
+    "llm_template_ainvoke_function": ("3", False),
+    "summary_predict_function": ("4", True),
+    "summary_run_class": ("4", True),
+    "summary_buffer_invoke_class": ("4", True),
+    "summary_buffer_apredict_function": ("4", True),
+}
+# Legacy async ConversationSummaryMemory never summarises (see test_async_summary_memory_forgets_in_legacy).
+KNOWN_LEGACY_DIFFERENCE = {"summary_arun_class": ("4", True)}
+# broken migration -> the legacy fixture it claims to migrate
+BROKEN = {
+    "broken_no_checkpointer": "buffer_predict_function",
+    "broken_shared_thread": "buffer_predict_function",
+    "broken_window_off_by_one": "window_predict_class",
+}
+CALL_STYLES = {
+    ".predict(input=": "predict",
+    ".run(": "run",
+    '.invoke({"input":': "invoke",
+    ".apredict(input=": "apredict",
+    ".arun(": "arun",
+    '.ainvoke({"input":': "ainvoke",
+}
+
+
+def _source(path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def transcripts():
+    """Every fixture program run once (a run takes a moment; several tests read the same one)."""
+    cache = {}
+
+    def get(name: str, side: str) -> harness.Transcript:
+        if (name, side) not in cache:
+            cache[(name, side)] = harness.run(harness.FIXTURES / f"{name}.{side}.py")
+        return cache[(name, side)]
+
+    return get
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_migration_shows_the_model_the_same_conversation(name, transcripts):
+    _, summary = PAIRS[name]
+    legacy, migrated = transcripts(name, "before"), transcripts(name, "after")
+    assert harness.differences(legacy, migrated, summary=summary) == []
+    if summary:
+        assert legacy.summaries > 0 and migrated.summaries > 0
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_legacy_program_remembers_and_keeps_conversations_apart(name, transcripts):
+    """The comparison is not vacuous: legacy history reaches the model, and only the speaker's own."""
+    legacy = transcripts(name, "before")
+    assert len(legacy.views) == len(harness.TURNS)
+    own = {speaker: [] for speaker, _ in harness.TURNS}
+    for (speaker, said), seen in zip(harness.TURNS, legacy.views):
+        assert seen.current == said
+        assert set(seen.coverage) <= set(own[speaker])
+        own[speaker] += [("human", said), ("ai", harness.SCRIPT[said])]
+    assert any(seen.coverage for seen in legacy.views)
+
+
+@pytest.mark.parametrize("name", ["llm_template_run_class", "llm_template_ainvoke_function"])
+def test_rendered_template_sends_the_same_text(name, transcripts):
+    """A template of another shape is rendered by a middleware: the model gets the legacy prompt verbatim."""
+    assert transcripts(name, "before").prompts == transcripts(name, "after").prompts
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN))
+def test_comparison_catches_a_broken_migration(broken, transcripts):
+    reference = BROKEN[broken]
+    assert harness.differences(transcripts(reference, "before"), transcripts(broken, "after"))
+
+
+def test_no_checkpointer_forgets_everything(transcripts):
+    migrated = transcripts("broken_no_checkpointer", "after")
+    assert [seen.history for seen in migrated.views] == [()] * len(harness.TURNS)
+
+
+def test_shared_thread_merges_the_conversations(transcripts):
+    migrated = transcripts("broken_shared_thread", "after")
+    first_of_b = migrated.views[1]
+    assert first_of_b.current == harness.TURNS[1][1]
+    assert first_of_b.history == (("human", harness.TURNS[0][1]), ("ai", harness.SCRIPT[harness.TURNS[0][1]]))
+
+
+def test_window_off_by_one_shows_one_exchange_too_few(transcripts):
+    legacy, migrated = transcripts("window_predict_class", "before"), transcripts("broken_window_off_by_one", "after")
+    assert [len(seen.history) for seen in legacy.views] == [0, 0, 2, 2, 4, 4, 4, 4]
+    assert [len(seen.history) for seen in migrated.views] == [0, 0, 2, 2, 2, 2, 2, 2]
+
+
+def test_async_summary_memory_forgets_in_legacy(transcripts):
+    """langchain_classic's ConversationSummaryMemory overrides only save_context: the async chain path saves the
+    messages but never summarises, and the prompt shows the (empty) summary. The migration does summarise, so it
+    changes behaviour here; the fixer's message has to say so."""
+    legacy, migrated = transcripts("summary_arun_class", "before"), transcripts("summary_arun_class", "after")
+    assert legacy.summaries == 0
+    assert all(seen.coverage == () for seen in legacy.views)
+    assert harness.differences(legacy, migrated, summary=True)
+    sync = transcripts("summary_run_class", "before")
+    assert [seen.as_summary_view() for seen in migrated.views] == [seen.as_summary_view() for seen in sync.views]
+
+
+def test_every_fixture_is_used():
+    files = {path.name for path in harness.FIXTURES.glob("*.py")}
+    used = {f"{name}.{side}.py" for name in [*PAIRS, *KNOWN_LEGACY_DIFFERENCE] for side in ("before", "after")}
+    used |= {f"{name}.after.py" for name in BROKEN}
+    assert files == used
+
+
+def test_every_pattern_in_a_function_and_a_class_and_every_call_style():
+    styles_by_pattern: dict[str, set[str]] = {}
+    forms_by_pattern: dict[str, set[str]] = {}
+    for name, (pattern, _) in PAIRS.items():
+        text = _source(harness.FIXTURES / f"{name}.before.py")
+        styles_by_pattern.setdefault(pattern, set()).update(
+            style for marker, style in CALL_STYLES.items() if marker in text
+        )
+        forms_by_pattern.setdefault(pattern, set()).add("class" if "self.chain = " in text else "function")
+    assert all(forms == {"class", "function"} for forms in forms_by_pattern.values()), forms_by_pattern
+    assert set().union(*styles_by_pattern.values()) == set(CALL_STYLES.values())
+    assert styles_by_pattern["1"] == set(CALL_STYLES.values())
+    assert all(any(s.startswith("a") for s in styles) for styles in styles_by_pattern.values())
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS) + sorted(KNOWN_LEGACY_DIFFERENCE))
+def test_fixture_shapes(name):
+    """Before: legacy imports from langchain_classic. After: no legacy import, a checkpointer per agent and a
+    fresh thread per chain object, next to the chain, and the reply read from the last message."""
+    before = _source(harness.FIXTURES / f"{name}.before.py")
+    after = _source(harness.FIXTURES / f"{name}.after.py")
+    assert "from langchain_classic" in before and "langchain_classic" not in after
+    assert re.search(r"\bchain = (ConversationChain|LLMChain)\(", before)
+    assert after.count("checkpointer=InMemorySaver()") == 1
+    thread = r'\n( +)(self\.)?chain_config = \{"configurable": \{"thread_id": str\(uuid\.uuid4\(\)\)\}\}'
+    config = re.search(thread, after)
+    assert config and re.search(rf"\n{config.group(1)}{re.escape(config.group(2) or '')}chain = create_agent\(", after)
+    assert '["messages"][-1].text' in re.sub(r"\s", "", after)
+
+
+def test_replies_follow_the_latest_utterance_not_the_call_order():
+    model = RecordingChatModel(script={"first": "one", "second": "two"})
+    assert model.invoke("second").text == "two"
+    assert model.invoke([HumanMessage("first"), AIMessage("one"), HumanMessage("second")]).text == "two"
+    assert model.invoke("Preamble.\n\nHuman: second\nAI: two\nHuman: first\nAI:").text == "one"
+    with pytest.raises(UnscriptedUtterance):
+        model.invoke("third")
+    assert [call.reply for call in model.calls] == ["two", "two", "one"]
+
+
+def test_a_string_prompt_and_a_message_list_compare_the_same_way():
+    prompt = "Be kind.\n\nCurrent conversation:\nHuman: hi\nAI: hello\nHuman: bye\nAI:"
+    string = Call((HumanMessage(prompt),), "x", False)
+    system = SystemMessage("Be kind.\n\nCurrent conversation:")
+    messages = Call((system, HumanMessage("hi"), AIMessage("hello"), HumanMessage("bye")), "x", False)
+    assert view(string) == view(messages)
+    assert view(string).history == (("human", "hi"), ("ai", "hello"))
+    swapped = Call((SystemMessage("Be kind."), AIMessage("hello"), HumanMessage("hi"), HumanMessage("bye")), "x", False)
+    assert view(swapped).history != view(messages).history
+
+
+def test_summaries_expand_to_the_utterances_they_stand_for():
+    summary = summary_text([("human", "hi"), ("ai", "hello")])
+    legacy = Call((HumanMessage(f"Preamble.\n{summary}\nHuman: bye\nAI:"),), "x", False)
+    middleware = Call(
+        (SystemMessage("Preamble."), HumanMessage(f"Here is a summary of the conversation to date:\n\n{summary}"),
+         HumanMessage("bye")),
+        "x",
+        False,
+    )
+    assert view(legacy).as_summary_view() == view(middleware).as_summary_view()
+    assert view(legacy).coverage == (("human", "hi"), ("ai", "hello"))
