@@ -54,6 +54,8 @@ BROKEN = {
     "broken_shared_thread": "buffer_predict_function",
     "broken_window_off_by_one": "window_predict_class",
 }
+# equivalent variant that the fixer does not write -> the legacy fixture it migrates
+VARIANTS = {"variant_constant_thread": "buffer_predict_function"}
 CALL_STYLES = {
     ".predict(input=": "predict",
     ".run(": "run",
@@ -115,6 +117,12 @@ def test_comparison_catches_a_broken_migration(broken, transcripts):
     assert harness.differences(transcripts(reference, "before"), transcripts(broken, "after"))
 
 
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_a_constant_thread_id_with_its_own_checkpointer_is_still_equivalent(variant, transcripts):
+    reference = VARIANTS[variant]
+    assert harness.differences(transcripts(reference, "before"), transcripts(variant, "after")) == []
+
+
 def test_no_checkpointer_forgets_everything(transcripts):
     migrated = transcripts("broken_no_checkpointer", "after")
     assert [seen.history for seen in migrated.views] == [()] * len(harness.TURNS)
@@ -148,7 +156,7 @@ def test_async_summary_memory_forgets_in_legacy(transcripts):
 def test_every_fixture_is_used():
     files = {path.name for path in harness.FIXTURES.glob("*.py")}
     used = {f"{name}.{side}.py" for name in [*PAIRS, *KNOWN_LEGACY_DIFFERENCE] for side in ("before", "after")}
-    used |= {f"{name}.after.py" for name in BROKEN}
+    used |= {f"{name}.after.py" for name in [*BROKEN, *VARIANTS]}
     assert files == used
 
 
