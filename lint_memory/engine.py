@@ -1,6 +1,6 @@
 """The rule engine's entry points, shared by every front end (flake8, pylint, CLI, server).
 
-``check_tree`` runs the visitor over a parsed module; ``check_source`` parses first.  Both return
+``check_tree`` runs the checker (``lint_memory.checker``) over a parsed module; ``check_source`` parses first.  Both return
 every finding, opt-in codes included: selection belongs to the front end (flake8's ignore list,
 pylint's enabled messages, the CLI's ``select``).  ``might_match`` decides from the source bytes,
 without parsing, that a file cannot have a finding.
@@ -13,8 +13,8 @@ import unicodedata
 
 from lint_memory.catalog import entries as catalog
 from lint_memory.catalog import index as lookup
+from lint_memory.checker import Checker
 from lint_memory.model import Finding
-from lint_memory.semantic.visitor import MemoryVisitor
 from lint_memory.source.lines import char_column, split_lines
 
 
@@ -70,7 +70,7 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
     ``lines`` are the source lines without line endings, split as ``split_lines`` does (flake8's
     physical lines are); with them, string annotations are read only when they are plain literals.
     """
-    found = MemoryVisitor(lines).run(tree)
+    found = Checker(lines).run(tree)
     if lines:
         for finding in found:
             finding.col = _char_column(lines, finding.line, finding.col)

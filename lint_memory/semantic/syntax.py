@@ -1,0 +1,87 @@
+"""Small helpers over ``ast`` nodes, shared by the model, the value analysis, the checker and the rules."""
+
+from __future__ import annotations
+
+import ast
+
+
+def parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
+    """Every parameter with its default value, if any."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(positional, defaults))
+    pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+    pairs += [(a, None) for a in (args.vararg, args.kwarg) if a is not None]
+    return pairs
+
+
+def is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+
+
+def is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does a function's own body (not a nested scope's) yield?  Calling it gives a generator."""
+    todo: list[ast.AST] = list(node.body)
+    while todo:
+        child = todo.pop()
+        if isinstance(child, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(child))
+    return False
+
+
+def outcomes(node: ast.AST) -> list[ast.AST]:
+    """The values an expression may give: both arms of ``a if test else b``, nested."""
+    todo, found = [node], []
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.IfExp):
+            todo += [node.orelse, node.body]
+        else:
+            found.append(node)
+    return found
+
+
+def is_call(node: ast.AST) -> bool:
+    """A call, or an awaited call."""
+    return isinstance(node.value if isinstance(node, ast.Await) else node, ast.Call)
+
+
+def typing_form(node: ast.AST) -> str | None:
+    """The typing form a subscript applies: ``Optional`` for ``typing.Optional[...]``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def elements(node: ast.AST) -> list[ast.AST]:
+    """The elements of a subscript's slice: several for a tuple, else the one."""
+    return list(node.elts) if isinstance(node, ast.Tuple) else [node]
+
+
+def is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` for a plain attribute chain on a name, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def short(node: ast.AST, limit: int = 60) -> str:
+    """The source of an expression for a message, cut to ``limit`` characters."""
+    text = dotted(node)
+    if text is None:
+        try:
+            text = ast.unparse(node)
+        except Exception:  # pragma: no cover - unparse handles every node the parser makes
+            text = "..."
+    return text if len(text) <= limit else "..." + text[-(limit - 3) :]
