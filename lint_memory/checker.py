@@ -44,6 +44,14 @@ def _hooks(families: tuple[ModuleType, ...], event: str) -> tuple[Callable[..., 
     return tuple(getattr(family, event) for family in families if hasattr(family, event))
 
 
+def semantic_model(tree: ast.AST, lines: list[str] | None = None) -> SemanticModel:
+    """The semantic model of a module after a walk with no rule enabled: every binding, with its
+    references (``model.imports()``, ``model.references(binding)``, ``model.bindings_of(name)``)."""
+    checker = Checker(lines, codes=())
+    checker.run(tree)
+    return checker.model
+
+
 class Checker(ast.NodeVisitor):
     """Walks one module; ``run(tree)`` returns the findings of the enabled rules (unsorted)."""
 

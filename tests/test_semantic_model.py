@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from lint_memory.checker import Checker
+from lint_memory.checker import Checker, semantic_model
 from lint_memory.semantic.bindings import Binding, BindingKind, ScopeKind
 from lint_memory.semantic.model import SemanticModel
 from lint_memory.source.decode import split_lines
@@ -209,3 +209,10 @@ def test_resolve_and_qualified_path_at_the_end_of_the_module() -> None:
     assert resolved is not None and resolved.path == "langchain_core.runnables.history.RunnableWithMessageHistory"
     assert model.lookup("nothing") is None
     assert model.resolve(ast.parse("f().x", mode="eval").body) is None
+
+
+def test_semantic_model_without_rules_records_the_same_references() -> None:
+    source = "import langchain.memory\nlangchain.memory.ConversationBufferMemory()\nimport os\nos.path\n"
+    model = semantic_model(ast.parse(source), split_lines(source))
+    assert [(b.name, lines_of(b)) for b in model.imports()] == [("langchain", [2]), ("os", [4])]
+    assert [r.dotted for r in model.imports()[0].references] == ["langchain.memory.ConversationBufferMemory"]
