@@ -52,6 +52,9 @@ def semantic_model(tree: ast.AST, lines: list[str] | None = None) -> SemanticMod
     return checker.model
 
 
+_VISITS: dict[type, Callable[..., Any]] = {}  # node class -> Checker method (see ``Checker.visit``)
+
+
 class Checker(ast.NodeVisitor):
     """Walks one module; ``run(tree)`` returns the findings of the enabled rules (unsorted)."""
 
@@ -83,6 +86,17 @@ class Checker(ast.NodeVisitor):
         self._on_call = _hooks(families, "on_call")
 
     # --- driving -----------------------------------------------------------------------------
+    def visit(self, node: ast.AST) -> Any:
+        """``ast.NodeVisitor.visit`` with the method looked up once per node class."""
+        kind = node.__class__
+        method = _VISITS.get(kind)
+        if method is None:
+            method = _VISITS[kind] = getattr(Checker, "visit_" + kind.__name__, Checker.generic_visit)
+        return method(self, node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        return None  # no child node (NodeVisitor's own visit_Constant looks for legacy methods)
+
     def run(self, tree: ast.AST) -> list[Finding]:
         """Walk the module, then the function bodies, then report what classes completed."""
         model = self.model

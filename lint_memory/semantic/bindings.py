@@ -130,20 +130,26 @@ class Binding:
         return f"<Binding {self.name} {self.kind.value} {self.path or ''}{where}>"
 
 
-@dataclass(frozen=True, eq=False)
 class Reference:
     """A load of a bound name.
 
-    ``node`` is the ``ast.Name`` read; ``expression`` the longest attribute chain it starts
-    (``a.b.c`` for the ``a`` of ``a.b.c.d()`` up to the last attribute: the whole ``Attribute``
-    node the walk reached), or the name itself; ``scope`` the scope the read happens in;
-    ``in_string`` tells that the name was read from a string annotation (its location is the string's).
+    ``node`` is the ``ast.Name`` read; ``expression`` the attribute chain it starts, as far as the
+    walk took it as one (``a.b.c`` for the ``a`` of ``a.b.c``, the outermost ``Attribute`` of the
+    chain; the name itself when it is not the root of an attribute chain); ``scope`` the scope the
+    read happens in; ``in_string`` tells that the name was read from a string annotation (its
+    location is the string's).
     """
 
-    node: ast.Name
-    expression: ast.expr
-    scope: Scope
-    in_string: bool = False
+    __slots__ = ("node", "expression", "scope", "in_string")
+
+    def __init__(self, node: ast.Name, expression: ast.expr, scope: Scope, in_string: bool = False) -> None:
+        self.node = node
+        self.expression = expression
+        self.scope = scope
+        self.in_string = in_string
+
+    def __repr__(self) -> str:
+        return f"<Reference {self.dotted} line {self.node.lineno}>"
 
     @property
     def dotted(self) -> str:
