@@ -125,7 +125,8 @@ class Checker(ast.NodeVisitor):
             entry = values.memory_class(arg.annotation) if arg.annotation is not None else None
             if entry is None and default is not None:
                 entry = values.memory_value(default)
-            model.bind(arg.arg, Binding(BindingKind.INSTANCE, entry=entry) if entry else Binding(BindingKind.OTHER), arg)
+            binding = Binding(BindingKind.INSTANCE, entry=entry) if entry else Binding(BindingKind.OTHER)
+            model.bind(arg.arg, binding, arg)
         model.method = None
         positional = [*args.posonlyargs, *args.args]
         if item.klass is not None and positional and not is_staticmethod(node):
@@ -373,12 +374,15 @@ class Checker(ast.NodeVisitor):
 
     def _assign_value(self, target: ast.expr, value: ast.expr) -> None:
         """Bind a target to a value; ``a, b = X(), Y()`` pairs its elements up."""
-        pairs = isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
-        if pairs and len(target.elts) == len(value.elts):  # type: ignore[attr-defined]
-            if not any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts]):  # type: ignore[attr-defined]
-                for element, item in zip(target.elts, value.elts):  # type: ignore[attr-defined]
-                    self._assign_value(element, item)
-                return
+        if (
+            isinstance(target, (ast.Tuple, ast.List))
+            and isinstance(value, (ast.Tuple, ast.List))
+            and len(target.elts) == len(value.elts)
+            and not any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts])
+        ):
+            for element, item in zip(target.elts, value.elts):
+                self._assign_value(element, item)
+            return
         self._assign(target, self.values.memory_value(value))
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:

@@ -99,7 +99,7 @@ class Binding:
     the same name in the same scope that it replaced, if any (``import a.b`` then ``import a.c``).
     """
 
-    __slots__ = ("kind", "path", "entry", "klass", "body", "name", "node", "scope", "references", "shadowed")
+    __slots__ = ("body", "entry", "kind", "klass", "name", "node", "path", "references", "scope", "shadowed")
 
     def __init__(
         self,
@@ -140,7 +140,7 @@ class Reference:
     location is the string's).
     """
 
-    __slots__ = ("node", "expression", "scope", "in_string")
+    __slots__ = ("expression", "in_string", "node", "scope")
 
     def __init__(self, node: ast.Name, expression: ast.expr, scope: Scope, in_string: bool = False) -> None:
         self.node = node

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from lint_memory.catalog import entries as catalog
 from lint_memory.catalog import index as lookup
 from lint_memory.catalog.entries import Entry
-from lint_memory.semantic.bindings import BindingKind, ClassContext, FunctionBody
+from lint_memory.semantic.bindings import Binding, BindingKind, ClassContext, FunctionBody
 from lint_memory.semantic.model import SemanticModel
 from lint_memory.semantic.syntax import elements, is_call, is_generator, is_none, outcomes, typing_form
 
@@ -93,9 +93,11 @@ class Values:
         """The memory entry an expression evaluates to an instance of, if known."""
         if isinstance(node, ast.Call):
             entry = self.memory_class(node.func)
-            if entry is None and isinstance(node.func, ast.Attribute):
-                if node.func.attr.startswith(catalog.CONSTRUCTOR_PREFIXES):
-                    entry = self.memory_class(node.func.value)
+            is_constructor = isinstance(node.func, ast.Attribute) and node.func.attr.startswith(
+                catalog.CONSTRUCTOR_PREFIXES
+            )
+            if entry is None and is_constructor:
+                entry = self.memory_class(node.func.value)  # type: ignore[attr-defined]
             if entry is None and node.args and self.model.qualified_path(node.func) in CASTS:
                 entry = self.memory_class(node.args[0])
             if entry is None:
@@ -147,7 +149,8 @@ class Values:
             return binding.entry
         return self.probe(binding.body)
 
-    def _callee(self, callee: ast.AST):  # type: ignore[no-untyped-def]
+    def _callee(self, callee: ast.AST) -> Binding | None:
+        """The function binding a call target names: a local function, or a method of ``self`` / a class."""
         if isinstance(callee, ast.Name):
             return self.model.lookup(callee.id)
         owner = self.owner_attr(callee)
