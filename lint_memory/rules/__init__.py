@@ -11,18 +11,27 @@ from __future__ import annotations
 from types import ModuleType
 
 from lint_memory.catalog import entries as c
-from lint_memory.rules import deprecated_symbols, diagnostics, memory_api, memory_argument, moved_import
+from lint_memory.rules import (
+    conversation_chain,
+    deprecated_symbols,
+    diagnostics,
+    memory_api,
+    memory_argument,
+    moved_import,
+)
 from lint_memory.rules.base import DOCS_URL, PYLINT_BASE, Rule, RuleKind
 
-# The families whose functions the checker calls, in dispatch order.
-FAMILIES: tuple[ModuleType, ...] = (deprecated_symbols, memory_argument, memory_api, moved_import)
-
-RULES: tuple[Rule, ...] = tuple(
-    sorted(
-        (rule for family in (*FAMILIES, diagnostics) for rule in family.RULES),
-        key=lambda rule: rule.code,
-    )
+# Every rule family: its ``RULES``, and the functions the checker calls (in this order) if it has any.
+FAMILIES: tuple[ModuleType, ...] = (
+    deprecated_symbols,
+    conversation_chain,
+    memory_argument,
+    memory_api,
+    moved_import,
+    diagnostics,
 )
+
+RULES: tuple[Rule, ...] = tuple(sorted((rule for family in FAMILIES for rule in family.RULES), key=lambda r: r.code))
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 LINT_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.kind is RuleKind.LINT)
@@ -41,9 +50,9 @@ __all__ = [
     "OPT_IN_CODES",
     "PYLINT_BASE",
     "RULES",
+    "SHARED_REPLACEMENTS",
     "Rule",
     "RuleKind",
-    "SHARED_REPLACEMENTS",
     "has_fixes",
     "is_diagnostic",
 ]

@@ -1,10 +1,11 @@
-"""Deprecated symbols (LCM100-LCM105, LCM200, LCM301, LCM500, LCM501): every reference to a catalog class.
+"""Deprecated symbols (LCM100-LCM105, LCM200, LCM500, LCM501): every reference to a catalog class.
 
 A reference is an import of the name, a read of a name bound to it, or an attribute chain on an
 import that names it (``langchain.memory.ConversationBufferMemory``), in any position: calls, base
 classes, annotations (string annotations too), ``isinstance`` arguments.  Each catalog entry says
 which rule its references get (``Entry.rule``); this module reports every entry's references
-whatever its code, so a rule of this kind may live in a module of its own that holds only the ``Rule``.
+whatever its code, so a rule of this kind may live in a module of its own that holds only the ``Rule``
+(``rules/conversation_chain.py``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ agent = create_agent(model, tools, checkpointer=InMemorySaver())
 agent.invoke({"messages": [("user", "hi")]}, {"configurable": {"thread_id": "1"}})
 """
 
-_EVERY_REFERENCE = (
+EVERY_REFERENCE = (
     "under any of its import paths (the catalog's, listed under Symbols): imports, calls, base classes, "
     "annotations (string ones too) and `isinstance` arguments."
 )
@@ -39,7 +40,7 @@ RULES: tuple[Rule, ...] = (
         summary="Conversation buffer memory (buffer, string buffer, window, token buffer) is deprecated",
         url=c.SHORT_TERM_URL,
         what="Flags every reference to a conversation buffer memory class (the whole buffer, a window of the "
-        "last turns, or a token-limited buffer, for chat or agent use), " + _EVERY_REFERENCE,
+        "last turns, or a token-limited buffer, for chat or agent use), " + EVERY_REFERENCE,
         why="LangChain deprecated these classes in 0.3.1 and moved them to `langchain-classic`, which removes "
         "them in 2.0. Short-term memory now lives in LangGraph persistence: a checkpointer stores the "
         "messages of each thread. Subclasses never emit LangChain's runtime warning, so a static check is "
@@ -56,7 +57,7 @@ RULES: tuple[Rule, ...] = (
         summary="Summary memory (ConversationSummaryMemory, ConversationSummaryBufferMemory) is deprecated",
         url=c.SUMMARY_URL,
         what="Flags every reference to a memory class that keeps a running summary of the conversation (alone "
-        "or next to a buffer of recent turns) and to the mixin that writes the summaries, " + _EVERY_REFERENCE,
+        "or next to a buffer of recent turns) and to the mixin that writes the summaries, " + EVERY_REFERENCE,
         why="Deprecated since langchain 0.3.1 (the mixin since 0.2.12). Summaries now belong inside the agent "
         "or graph, where they are stored with the rest of the thread state.",
         example="from langchain.memory import ConversationSummaryMemory\n\n"
@@ -76,7 +77,7 @@ RULES: tuple[Rule, ...] = (
         url=c.LONG_TERM_URL,
         what="Flags every reference to a memory class that extracts facts from the conversation with a model "
         "(entities, a knowledge graph) and to the entity stores behind them (in memory, Redis, SQLite, "
-        "Upstash), " + _EVERY_REFERENCE,
+        "Upstash), " + EVERY_REFERENCE,
         why="LangChain has no drop-in successor: facts that outlive a thread belong in a LangGraph `Store`, "
         "written by tools or nodes that extract them with a tool-calling model.",
         example="from langchain.memory import ConversationEntityMemory\n\n"
@@ -93,7 +94,7 @@ RULES: tuple[Rule, ...] = (
         summary="Vector-store backed memory is deprecated",
         url=c.LONG_TERM_URL,
         what="Flags every reference to a memory class that recalls past turns through a vector-store "
-        "retriever, " + _EVERY_REFERENCE,
+        "retriever, " + EVERY_REFERENCE,
         why="Deprecated with the rest of `langchain.memory`. Semantic recall across threads is what a "
         "LangGraph `Store` with an index does; recent turns stay in the checkpointer.",
         example="from langchain.memory import VectorStoreRetrieverMemory\n\n"
@@ -109,7 +110,7 @@ RULES: tuple[Rule, ...] = (
         summary="CombinedMemory, ReadOnlySharedMemory and SimpleMemory are deprecated",
         url=c.SHORT_TERM_URL,
         what="Flags every reference to a memory class that combines other memories, wraps one read-only, or "
-        "holds fixed values, " + _EVERY_REFERENCE,
+        "holds fixed values, " + EVERY_REFERENCE,
         why="They compose or wrap `BaseMemory`, which is deprecated; in LangGraph the same data is a few extra "
         "keys in the graph state.",
         example="from langchain.memory import SimpleMemory\n\n"
@@ -124,7 +125,7 @@ RULES: tuple[Rule, ...] = (
         summary="Memory classes backed by an external service (Zep, Motorhead) are deprecated",
         url=c.SHORT_TERM_URL,
         what="Flags every reference to a memory class that keeps the conversation in an external memory "
-        "service, " + _EVERY_REFERENCE,
+        "service, " + EVERY_REFERENCE,
         why="They subclass the deprecated buffer memory. Durable short-term memory is a checkpointer on a "
         "database; the services ship their own LangGraph integrations.",
         example="from langchain_community.memory.zep_memory import ZepMemory\n\n"
@@ -140,7 +141,7 @@ RULES: tuple[Rule, ...] = (
         summary="BaseMemory and BaseChatMemory are deprecated: custom memory classes need a redesign",
         url=c.SHORT_TERM_URL,
         what="Flags every reference to the memory base classes (including the old `langchain.schema` alias), "
-        "which custom memory classes derive from, " + _EVERY_REFERENCE,
+        "which custom memory classes derive from, " + EVERY_REFERENCE,
         why="`langchain_core.memory` was deleted in langchain-core 1.0 and `BaseMemory` lives on only in "
         "`langchain-classic`. A custom memory becomes graph state plus a checkpointer, or a `Store`.",
         example="from langchain.schema import BaseMemory\n\n\nclass KeyValueMemory(BaseMemory):\n    ...\n",
@@ -149,27 +150,12 @@ RULES: tuple[Rule, ...] = (
         pylint_number="20",
     ),
     Rule(
-        code="LCM301",
-        name="conversation-chain",
-        summary="ConversationChain is deprecated (and creates a buffer memory even when none is passed)",
-        url=c.SHORT_TERM_URL,
-        what="Flags every reference to the legacy conversation chain, " + _EVERY_REFERENCE,
-        why="Deprecated since langchain 0.2.7. Even without `memory=` it builds a `ConversationBufferMemory`, "
-        "so removing the memory argument alone does not migrate it.",
-        example="from langchain.chains import ConversationChain\n\nchain = ConversationChain(llm=llm)\n",
-        use_instead="from langchain.agents import create_agent\n"
-        "from langgraph.checkpoint.memory import InMemorySaver\n\n"
-        "agent = create_agent(model, tools=[], checkpointer=InMemorySaver())\n",
-        references=(c.SHORT_TERM_URL, c.OLD_BUFFER_GUIDE),
-        pylint_number="31",
-    ),
-    Rule(
         code="LCM500",
         name="history-runnable",
         summary="RunnableWithMessageHistory is deprecated (opt-in)",
         url=c.SHORT_TERM_URL,
         what="Flags every reference to the runnable that wraps a chain with a per-session message history, "
-        + _EVERY_REFERENCE + " Off by default: select it (`--select LCM500`) once LCM1xx-LCM4xx are gone.",
+        + EVERY_REFERENCE + " Off by default: select it (`--select LCM500`) once LCM1xx-LCM4xx are gone.",
         why="langchain-core 1.3.3 deprecated it (removal in 2.0): \"Use LangGraph's built-in persistence "
         "instead.\" It was the 0.3-era bridge away from memory classes.",
         example="from langchain_core.runnables.history import RunnableWithMessageHistory\n\n"
@@ -185,7 +171,7 @@ RULES: tuple[Rule, ...] = (
         summary="BaseChatMessageHistory and the in-memory chat history are deprecated (opt-in)",
         url=c.SHORT_TERM_URL,
         what="Flags every reference to the chat message history base class and the in-memory chat history "
-        "(with its old alias), " + _EVERY_REFERENCE
+        "(with its old alias), " + EVERY_REFERENCE
         + " Off by default: select it (`--select LCM501`) once LCM1xx-LCM4xx are gone.",
         why="langchain-core 1.6.4 deprecated them (removal in 2.0). A checkpointer keeps the messages of each "
         "thread.",
