@@ -48,6 +48,7 @@ def semantic_model(tree: ast.AST, lines: list[str] | None = None) -> SemanticMod
     """The semantic model of a module after a walk with no rule enabled: every binding, with its
     references (``model.imports()``, ``model.references(binding)``, ``model.bindings_of(name)``)."""
     checker = Checker(lines, codes=())
+    checker.model.reads = []  # for ``model.runtime_bindings``: when a load runs, not when the walk reads it
     checker.run(tree)
     return checker.model
 

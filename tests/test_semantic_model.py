@@ -216,3 +216,24 @@ def test_semantic_model_without_rules_records_the_same_references() -> None:
     model = semantic_model(ast.parse(source), split_lines(source))
     assert [(b.name, lines_of(b)) for b in model.imports()] == [("langchain", [2]), ("os", [4])]
     assert [r.dotted for r in model.imports()[0].references] == ["langchain.memory.ConversationBufferMemory"]
+
+
+def test_runtime_bindings_read_a_lambda_body_when_it_runs() -> None:
+    source = (
+        "import langchain\n"
+        "def f():\n"
+        "    q = lambda: langchain.memory.X\n"  # runs after the import below: reads f's `langchain`
+        "    y = langchain\n"  # runs now: the module's
+        "    import langchain.memory\n"
+        "    return q, y\n"
+        "z = late.x\n"  # bound below: nothing at the walk, the assignment at the end
+        "late = 1\n"
+    )
+    model = semantic_model(ast.parse(source), split_lines(source))
+    found = [
+        (r.node.id, r.node.lineno, b.node.lineno if b is not None and b.node is not None else None)
+        for r, b in model.runtime_bindings()
+        if r.node.id in ("langchain", "late")
+    ]
+    assert found == [("late", 7, 8), ("langchain", 3, 5), ("langchain", 4, 1)]  # function bodies are walked last
+    assert Checker(split_lines(source)).model.reads is None  # only the planner's model keeps them

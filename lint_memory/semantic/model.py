@@ -54,6 +54,9 @@ class SemanticModel:
         self.guard: frozenset[str] = frozenset()
         self.final = False  # the module has been visited: its bindings are final
         self._in_string = 0  # > 0 while reading a string annotation
+        # Every load with the scopes around it and the binding the walk found: kept only when set to
+        # a list (``checker.semantic_model`` does), for ``runtime_bindings``.
+        self.reads: list[tuple[Reference, tuple[Scope, ...], Binding | None]] | None = None
 
     # --- scopes ------------------------------------------------------------------------------
     @property
@@ -90,22 +93,17 @@ class SemanticModel:
 
     def lookup(self, name: str) -> Binding | None:
         """The binding ``name`` has where the walk is, as Python looks it up."""
-        scopes = self.scopes
-        innermost = len(scopes) - 1
-        for index in range(innermost, -1, -1):
-            scope = scopes[index]
-            if index != innermost and scope.kind is ScopeKind.CLASS:
-                continue  # class bodies are not visible from nested scopes
-            binding = scope.names.get(name)
-            if binding is not None:
-                return binding
-        return None
+        return _lookup(self.scopes, name)
 
     def load(self, node: ast.Name, expression: ast.expr | None = None) -> Binding | None:
         """Look up a read name and record the reference (``expression``: the attribute chain it starts)."""
         binding = self.lookup(node.id)
-        if binding is not None and self.track:
-            binding.references.append(Reference(node, expression or node, self.scopes[-1], self._in_string > 0))
+        if self.track and (binding is not None or self.reads is not None):
+            reference = Reference(node, expression or node, self.scopes[-1], self._in_string > 0)
+            if binding is not None:
+                binding.references.append(reference)
+            if self.reads is not None:
+                self.reads.append((reference, tuple(self.scopes), binding))
         return binding
 
     def resolve(self, node: ast.AST) -> Binding | None:
@@ -184,3 +182,29 @@ class SemanticModel:
     def bindings_of(self, name: str) -> list[Binding]:
         """Every binding of ``name``, in any scope, in the order of the walk."""
         return [binding for binding in self.bindings if binding.name == name]
+
+    def runtime_bindings(self) -> list[tuple[Reference, Binding | None]]:
+        """Every load (kept when ``reads`` is a list) with the binding it reads when it runs: the one
+        the walk found, except for a load no binding answered yet or one inside a lambda body, which
+        runs later: those get the binding their name has at the end of the walk in the scopes around
+        them (a lambda defined in a function reads the function's import below it)."""
+        found = []
+        for reference, scopes, binding in self.reads or ():
+            if binding is None or any(scope.kind is ScopeKind.LAMBDA for scope in scopes):
+                binding = _lookup(scopes, reference.node.id)
+            found.append((reference, binding))
+        return found
+
+
+def _lookup(scopes: Sequence[Scope], name: str) -> Binding | None:
+    """The binding of ``name`` in a chain of scopes, innermost first, class bodies invisible from
+    the scopes nested in them."""
+    innermost = len(scopes) - 1
+    for index in range(innermost, -1, -1):
+        scope = scopes[index]
+        if index != innermost and scope.kind is ScopeKind.CLASS:
+            continue  # class bodies are not visible from nested scopes
+        binding = scope.names.get(name)
+        if binding is not None:
+            return binding
+    return None
