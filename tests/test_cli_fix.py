@@ -440,8 +440,8 @@ def test_a_bug_in_the_planner_costs_the_fixes_never_the_findings(tmp_path):
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(
-        '"""Injected: planning fixes fails as a bug would."""\nfrom lint_memory.fix import fixer as fixes\n\n\n'
-        'def plan_fixes(*args, **kwargs):\n    raise RuntimeError("boom")\n\n\nfixes.plan_fixes = plan_fixes\n',
+        '"""Injected: planning fixes fails as a bug would."""\nfrom lint_memory.fix import planner\n\n\n'
+        'def plan_fixes(*args, **kwargs):\n    raise RuntimeError("boom")\n\n\nplanner.plan_fixes = plan_fixes\n',
         encoding="utf-8",
     )
     result = run("check", "--output-format", "json", cwd=path.parent, env={"PYTHONPATH": str(hooks)})

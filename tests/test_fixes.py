@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from lint_memory import fix as fixes
 from lint_memory import runner
-from lint_memory.fix import fixer as fixes
-from lint_memory.model import FileReport, Finding, Fix
+from lint_memory.fix import planner
+from lint_memory.model import Applicability, FileReport, Finding, Fix
 from lint_memory.output import common as output
 from lint_memory.project.settings import Settings
 from lint_memory.source import atomic
@@ -137,7 +138,8 @@ def test_safe_and_unsafe_fixes_of_one_statement():
     """A safe finding's edit is the statement with the safe fixes only; an unsafe one's has all."""
     report = checked("from langchain.memory import ChatMessageHistory, ConversationBufferMemory\n", "0.3")
     safe, unsafe = [f.fix for f in report.findings if f.code == "LCM400"]
-    assert (safe.applicability, unsafe.applicability) == ("safe", "unsafe")
+    assert (safe.applicability, unsafe.applicability) == (Applicability.SAFE, Applicability.UNSAFE)
+    assert isinstance(safe.applicability, Applicability) and isinstance(unsafe.applicability, Applicability)
     assert [e.content for e in safe.edits] == [
         (
             "from langchain_community.chat_message_histories import ChatMessageHistory\n"
@@ -169,7 +171,8 @@ def test_safe_and_unsafe_fixes_of_one_statement():
     ],
 )
 def test_applicability(new_path, target, expected):
-    assert fixes.applicability(new_path, target) == expected
+    level = fixes.applicability(new_path, target)
+    assert level is Applicability(expected)
 
 
 def test_bad_target_setting_is_an_error():
@@ -208,6 +211,13 @@ def test_bad_target_setting_is_an_error():
             "def f():\n    import langchain.memory\n    return [langchain.memory.X for _ in ()]\n",
             "def f():\n    import langchain_classic.memory\n    return [langchain_classic.memory.X for _ in ()]\n",
         ),
+        (  # a lambda runs after the import below it: it reads the function's `langchain`, not the module's
+            "import langchain\ndef f():\n    q = lambda: langchain.memory.X\n    import langchain.memory\n    return q\n",
+            (
+                "import langchain\ndef f():\n    q = lambda: langchain_classic.memory.X\n"
+                "    import langchain_classic.memory\n    return q\n"
+            ),
+        ),
     ],
 )
 def test_unaliased_import_moves_with_its_references(source, expected):
@@ -224,6 +234,7 @@ def test_unaliased_import_moves_with_its_references(source, expected):
         "import langchain.memory\nfor langchain in ():\n    pass\n",  # and a loop variable
         "import langchain.memory\ny = langchain.agents.AgentType\n",  # this use would lose its binding
         "import langchain.memory\ndef f(m: 'langchain.memory.ConversationBufferMemory'): pass\n",  # string annotation
+        "import langchain.memory\ndef f(m: 'langchain.memory' '.X'): pass\n",  # one the engine does not read
         "import langchain\ndef f():\n    import langchain.memory\nx = langchain.memory.SimpleMemory\n",  # other scope's
         "import langchain.memory\nx = langchain . memory.SimpleMemory\n",  # spelled with spaces
         "import langchain.memory\nglobal_name = 1\ndef f():\n    global langchain\n",  # `global`
@@ -316,7 +327,7 @@ def test_fix_file_leaves_the_file_alone_when_the_result_would_not_parse(tmp_path
     path.write_text("from langchain.memory import ConversationBufferMemory\n", encoding="utf-8")
     report = runner.check_file(str(path), SETTINGS)
     fixes.plan_fixes(report, "1")
-    monkeypatch.setattr(fixes._Imports, "rewrite", lambda self, statement, moves, text: "from import (")
+    monkeypatch.setattr(planner, "rewrite", lambda statement, moves, text: "from import (")
     result = fixes.fix_file(str(path), report, unsafe=True, write=True)
     assert result.error.startswith("no fix applied: the result would not parse")
     assert not result.changed and result.fixed == []

@@ -212,7 +212,7 @@ def fix(args: argparse.Namespace, settings: Settings, reports: list[FileReport])
     are checked again, so the reports hold what remains, where it now is.  Returns how many
     findings were fixed.  A file that cannot be fixed (unreadable, read-only, changed since it was
     checked, a result that would not parse) is named on stderr and left as it was."""
-    from lint_memory.fix import fixer as fixes  # libcst: only when fixing
+    from lint_memory import fix as fixes  # libcst: only when fixing
 
     fixed, changed = 0, []
     for index, report in enumerate(reports):
@@ -235,7 +235,7 @@ def fix(args: argparse.Namespace, settings: Settings, reports: list[FileReport])
 
 def show_diff(args: argparse.Namespace, reports: list[FileReport]) -> int:
     """``--diff``: what ``--fix`` would do, as a unified diff on stdout; nothing is written."""
-    from lint_memory.fix import fixer as fixes  # libcst: only when fixing
+    from lint_memory import fix as fixes  # libcst: only when fixing
 
     would = 0
     for report in reports:

@@ -129,9 +129,9 @@ def check(text: str, path: str, project: Project, *, is_notebook: bool = False) 
 
 def planned_fixes(report: FileReport, target_line: str | None) -> list[Fix | None]:
     """The fix of each finding of ``report``, in order.  Runs in the planner process."""
-    from lint_memory.fix import fixer as fixes  # libcst: only the planner process pays for importing it
+    from lint_memory.fix import planner  # libcst: only the planner process pays for importing it
 
-    fixes.plan_fixes(report, target_line)
+    planner.plan_fixes(report, target_line)
     return [finding.fix for finding in report.findings]
 
 
