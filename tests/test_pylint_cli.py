@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from lint_memory import engine
 from lint_memory.rules import LINT_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,6 +256,60 @@ def test_bad_input_never_crashes_pylint(tmp_path):
                            ("app/deep.py", 1, "LCM100"), ("app/deep.py", 1, "LCM400")}
     assert [(i["path"], i["symbol"]) for i in items if i["symbol"] not in CODE_OF] == [
         ("app/broken.py", "syntax-error")]
+
+
+# --- one keyword search: `memory=` through a re-exported chain -----------------------------------
+ANSWERS = "myapp/answers.py"  # takes `LLMChain` from `myapp/chains.py`, which re-exports LangChain's
+DIRECT = "myapp/answers_direct.py"  # the same code importing `LLMChain` from LangChain itself
+CLI = [str(Path(sys.executable).with_name("lint-memory"))]
+
+
+def cli(cwd: Path, *args: str) -> Found:
+    """(path, line, code) of every finding of ``lint-memory check`` (JSON output)."""
+    done = subprocess.run([*CLI, "check", "--output-format", "json", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    return {(Path(r["filename"]).relative_to(cwd).as_posix(), r["location"]["row"], r["code"])
+            for r in json.loads(done.stdout)}
+
+
+def test_memory_argument_through_a_reexported_chain_is_reported_as_with_a_direct_import(tmp_path):
+    """pylint, flake8 and the CLI report `memory=` on the lines the engine reports when the same code
+    imports `LLMChain` directly, and never `memory=None`; only pylint sees that a value made in another
+    module (a parameter here) reaches a legacy chain, which a direct import tells the engine too."""
+    project = _copy_project(tmp_path)
+    code = (project / ANSWERS).read_text(encoding="utf-8")
+    direct = code.replace("from myapp.chains import LLMChain", "from langchain_classic.chains import LLMChain")
+    assert direct != code
+    (project / DIRECT).write_text(direct, encoding="utf-8")
+    engine_lines = {f.line for f in engine.check_source(direct, DIRECT) if f.code == "LCM300"}
+    none_lines = {row for row, line in enumerate(code.splitlines(), start=1)
+                  if "LLMChain(" in line and ("memory=None" in line or '"memory": None' in line)}
+    assert len(none_lines) == 2 and not none_lines & engine_lines
+    inferred = {line for path, line, code in marks(project, "inferred") if path == ANSWERS and code == "LCM300"}
+    assert inferred and inferred < engine_lines
+
+    from_pylint = ours(pylint(project, "--disable=all", f"--enable={DEFAULT_SYMBOLS}", ANSWERS, DIRECT))
+    from_flake8 = {(path, row, code) for path, row, _, code, _ in flake8(project, ANSWERS, DIRECT)}
+    from_cli = cli(project, ANSWERS, DIRECT)
+
+    def lines(found: Found, path: str) -> set[int]:
+        return {line for name, line, code in found if name == path and code == "LCM300"}
+
+    for found in (from_pylint, from_flake8, from_cli):  # with a direct import: the engine's lines, everywhere
+        assert lines(found, DIRECT) == engine_lines
+    assert lines(from_pylint, ANSWERS) == engine_lines  # through the re-export: the same lines
+    assert lines(from_flake8, ANSWERS) == lines(from_cli, ANSWERS) == engine_lines - inferred
+    # Exact codes and lines of everything else, as the marks say.
+    answers_marks = {item for item in marks(project, "expect", "inferred") if item[0] == ANSWERS}
+    assert {item for item in from_pylint if item[0] == ANSWERS} == answers_marks
+    expected_by_engine = answers_marks - {(ANSWERS, line, "LCM300") for line in inferred}
+    assert {item for item in from_flake8 if item[0] == ANSWERS} == expected_by_engine
+    assert {item for item in from_cli if item[0] == ANSWERS} == expected_by_engine
+    direct_findings = {(DIRECT, f.line, f.code) for f in engine.check_source(direct, DIRECT)}
+    assert {item for item in from_pylint if item[0] == DIRECT} == direct_findings
+    assert {item for item in from_flake8 if item[0] == DIRECT} == direct_findings
+    assert {item for item in from_cli if item[0] == DIRECT} == direct_findings
 
 
 # --- the README table -----------------------------------------------------------------------------

@@ -39,12 +39,13 @@ from lint_memory.catalog.entries import Entry
 from lint_memory.frontends.astroid_resolver import LANGCHAIN_ROOTS, MEMORY, PATH, Ref, Resolver
 from lint_memory.model import Finding
 from lint_memory.rules import BY_CODE, LINT_RULES, messages
+from lint_memory.rules.memory_api import is_memory_api
+from lint_memory.rules.memory_argument import memory_arguments, passes_memory
 from lint_memory.source.decode import SourceError, decode, split_lines
 
 SYMBOLS: dict[str, str] = {rule.code: rule.pylint_symbol for rule in LINT_RULES}
 _ALL_SYMBOLS = tuple(SYMBOLS.values())
 _CATALOG_NAMES = frozenset(path.rsplit(".", 1)[-1] for path in lookup.BY_PATH)
-_CALL_KEYWORDS = catalog.MEMORY_KEYWORDS | catalog.NESTED_KWARGS
 _IMPORT_KEYWORD = re.compile(r"\bimport\b")
 CROSS_MODULE, ALL, OFF = "cross-module", "all", "off"
 INFERENCE_SCOPES = (CROSS_MODULE, ALL, OFF)
@@ -145,12 +146,12 @@ class MemoryChecker(BaseChecker):
 
     @only_required_for_messages(*_ALL_SYMBOLS)
     def visit_call(self, node: nodes.Call) -> None:
-        if self._module is not None and any(k.arg in _CALL_KEYWORDS for k in node.keywords or ()):
+        if self._module is not None and any(passes_memory(k.arg) for k in node.keywords or ()):
             self._module.calls.append(node)
 
     @only_required_for_messages(*_ALL_SYMBOLS)
     def visit_attribute(self, node: nodes.Attribute) -> None:
-        if self._module is not None and (node.attrname in catalog.MEMORY_API or node.attrname in _CATALOG_NAMES):
+        if self._module is not None and (is_memory_api(node.attrname) or node.attrname in _CATALOG_NAMES):
             self._module.attributes.append(node)
 
     # --- inference ---------------------------------------------------------------------------
@@ -227,7 +228,7 @@ class MemoryChecker(BaseChecker):
             if entry is not None:
                 yield _finding(entry.rule, messages.reference(entry, _shown(node)), node, entry.name)
                 return
-        if node.attrname in catalog.MEMORY_API:
+        if is_memory_api(node.attrname):
             owner = self._resolver.expression(node.expr)
             if owner is not None and owner.kind == MEMORY and module.beyond_engine(owner):
                 rule = BY_CODE["LCM302"]
@@ -246,8 +247,9 @@ class MemoryChecker(BaseChecker):
         yield _finding(entry.rule, message, node, entry.name)
 
     def _memory_arguments(self, call: nodes.Call, module: _Module) -> Iterator[Finding]:
-        """``memory=`` given to a chain re-exported by the project, or given a memory object made elsewhere."""
-        given = _memory_keywords(call)
+        """``memory=`` given to a chain re-exported by the project, or given a memory object made elsewhere.
+        Which arguments give memory is the rule's keyword search, shared with the engine."""
+        given = memory_arguments(call, ASTROID_CALLS)
         if not given:
             return
         callee = self._resolver.expression(call.func)
@@ -305,17 +307,29 @@ def _source(node: nodes.Module) -> str | None:
         return None
 
 
-def _memory_keywords(call: nodes.Call) -> list[tuple[nodes.NodeNG, nodes.NodeNG]]:
-    """(where to report, value) for each ``memory=`` and each ``"memory"`` key of ``chain_type_kwargs={...}``."""
-    given = []
-    for keyword in call.keywords or ():
-        if keyword.arg in catalog.MEMORY_KEYWORDS:
-            given.append((keyword, keyword.value))
-        elif keyword.arg in catalog.NESTED_KWARGS and isinstance(keyword.value, nodes.Dict):
-            for key, value in keyword.value.items:
-                if isinstance(key, nodes.Const) and key.value in catalog.MEMORY_KEYWORDS:
-                    given.append((key, value))
-    return given
+class AstroidCalls:
+    """``rules.memory_argument.CallSyntax`` for astroid: the engine's keyword search read on astroid nodes."""
+
+    def keywords(self, call: nodes.NodeNG) -> list[tuple[str | None, nodes.NodeNG, nodes.NodeNG]]:
+        keywords = call.keywords if isinstance(call, nodes.Call) else None
+        return [(keyword.arg, keyword, keyword.value) for keyword in keywords or ()]
+
+    def dict_display(self, node: nodes.NodeNG) -> list[tuple[object, nodes.NodeNG, nodes.NodeNG]] | None:
+        if not isinstance(node, nodes.Dict):
+            return None
+        return [(key.value if isinstance(key, nodes.Const) else None, key, value) for key, value in node.items]
+
+    def is_dict_call(self, node: nodes.NodeNG) -> bool:
+        if not (isinstance(node, nodes.Call) and isinstance(node.func, nodes.Name) and node.func.name == "dict"):
+            return False
+        scope, _ = node.func.lookup("dict")
+        return isinstance(scope, nodes.Module) and scope.name == "builtins"
+
+    def is_none(self, node: nodes.NodeNG) -> bool:
+        return isinstance(node, nodes.Const) and node.value is None
+
+
+ASTROID_CALLS = AstroidCalls()
 
 
 def _finding(code: str, message: str, node: nodes.NodeNG, symbol: str) -> Finding:

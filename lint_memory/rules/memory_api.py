@@ -48,7 +48,7 @@ def is_memory_api(attribute: str) -> bool:
 
 
 def on_attribute(ctx: Context, node: ast.Attribute, path: str | None) -> bool:
-    if node.attr in MEMORY_API and isinstance(node.ctx, ast.Load):
+    if is_memory_api(node.attr) and isinstance(node.ctx, ast.Load):
         shown = short(node)
         url = RULES[0].url
 

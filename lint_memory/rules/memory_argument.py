@@ -1,15 +1,23 @@
 """LCM300 memory-argument: ``memory=`` given to a legacy chain or agent.
 
-The keyword search is plain functions over ``ast`` nodes (``memory_keyword``, ``nested_kwargs``,
-``dict_items``): ``memory=``, ``**{"memory": ...}``, ``memory`` keys of nested ``*_kwargs`` dicts
-(``chain_type_kwargs={...}``), dict displays or ``dict(...)`` calls.  ``memory=None`` asks for no
-memory and is never flagged.  Given to a known memory consumer (a chain or agent, or its factory),
-any value is flagged; given to anything else, only a value that holds a deprecated memory object.
+A call gives memory through ``memory=``, through a ``"memory"`` key of a dict passed as
+``**{...}`` / ``**dict(...)`` or as one of the nested keyword dicts (``chain_type_kwargs={...}``,
+``agent_kwargs={...}``, ...); ``memory=None`` asks for no memory and is never flagged.  Given to a
+known memory consumer (a chain or agent, or its factory), any value is flagged; given to anything
+else, only a value that holds a deprecated memory object.
+
+The keyword search (``memory_arguments``) is written once for both syntax trees that read it: the
+engine's ``ast`` (``AstCalls``) and the pylint checker's astroid (its own ``CallSyntax``).  Only how
+to read a node differs, never what is searched, so the front ends cannot drift apart; whether the
+value is a memory object, or the callee a legacy chain, is each front end's answer (astroid
+inference may follow names into other modules).
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeVar
 
 from lint_memory.catalog import entries as c
 from lint_memory.catalog import index as lookup
@@ -43,28 +51,90 @@ RULES: tuple[Rule, ...] = (
 _HANDLED = "LCM300.handled"  # ids of `dict(memory=...)` keywords already checked for an outer call
 
 
-def memory_keyword(keyword: ast.keyword) -> bool:
-    """``memory=...``."""
-    return keyword.arg in c.MEMORY_KEYWORDS
+Node = TypeVar("Node")
 
 
-def nested_kwargs(keyword: ast.keyword) -> bool:
-    """``**{...}`` or ``chain_type_kwargs={...}``: a dict whose ``memory`` entries are arguments too."""
-    return keyword.arg is None or keyword.arg in c.NESTED_KWARGS
+class CallSyntax(Protocol[Node]):
+    """How one kind of syntax tree spells the parts of a call that the search reads."""
+
+    def keywords(self, call: Node) -> Iterable[tuple[str | None, Node, Node]]:
+        """(name, keyword node, value) of each keyword argument of ``call``; name None for ``**value``."""
+        ...
+
+    def dict_display(self, node: Node) -> Iterable[tuple[object, Node, Node]] | None:
+        """(key, key node, value) of each entry when ``node`` is a dict display (``{...}``), else None;
+        the key is the constant written there, or None when it is not a constant."""
+        ...
+
+    def is_dict_call(self, node: Node) -> bool:
+        """Is ``node`` a call of the builtin ``dict`` (not of something that shadows it)?"""
+        ...
+
+    def is_none(self, node: Node) -> bool:
+        """Is ``node`` the constant ``None``?"""
+        ...
 
 
-def dict_items(node: ast.AST, dict_is_builtin: bool = True) -> list[tuple[ast.AST, ast.expr]]:
-    """The ``memory`` entries of a dict display (key node, value) or of a ``dict(...)`` call
-    (keyword node, value); ``dict_is_builtin`` tells whether the name ``dict`` is the builtin."""
-    if isinstance(node, ast.Dict):
-        return [
-            (key, value)
-            for key, value in zip(node.keys, node.values)
-            if isinstance(key, ast.Constant) and key.value in c.MEMORY_KEYWORDS
-        ]
-    if dict_is_builtin and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
-        return [(keyword, keyword.value) for keyword in node.keywords if keyword.arg in c.MEMORY_KEYWORDS]
+def passes_memory(name: str | None) -> bool:
+    """May a keyword argument named ``name`` (None: ``**``) give a call memory?"""
+    return name is None or name in c.MEMORY_KEYWORDS or name in c.NESTED_KWARGS
+
+
+def memory_arguments(call: Node, syntax: CallSyntax[Node]) -> list[tuple[Node, Node]]:
+    """(where to report, value) for each memory given to ``call``, in source order; ``memory=None`` left out."""
+    given: list[tuple[Node, Node]] = []
+    for name, keyword, value in syntax.keywords(call):
+        if name in c.MEMORY_KEYWORDS:
+            given.append((keyword, value))
+        elif passes_memory(name):  # **{...}, **dict(...), chain_type_kwargs={...}
+            given += _dict_entries(value, syntax)
+    return [(where, value) for where, value in given if not syntax.is_none(value)]
+
+
+def _dict_entries(node: Node, syntax: CallSyntax[Node]) -> list[tuple[Node, Node]]:
+    """The ``memory`` entries of a dict display or of a ``dict(...)`` call."""
+    display = syntax.dict_display(node)
+    if display is not None:
+        return [(where, value) for key, where, value in display if isinstance(key, str) and key in c.MEMORY_KEYWORDS]
+    if syntax.is_dict_call(node):
+        return [(keyword, value) for name, keyword, value in syntax.keywords(node) if name in c.MEMORY_KEYWORDS]
     return []
+
+
+class AstCalls:
+    """``CallSyntax`` for the standard library's ``ast``.
+
+    ``dict_is_builtin`` says whether the name ``dict`` is unbound where the call is (the semantic
+    model knows); keywords whose id is in ``skip`` were already searched as part of an outer call.
+    """
+
+    def __init__(self, dict_is_builtin: Callable[[], bool], skip: set[int]) -> None:
+        self.dict_is_builtin = dict_is_builtin
+        self.skip = skip
+
+    def keywords(self, call: ast.AST) -> list[tuple[str | None, ast.AST, ast.AST]]:
+        keywords = call.keywords if isinstance(call, ast.Call) else []
+        return [(k.arg, k, k.value) for k in keywords if id(k) not in self.skip]
+
+    def dict_display(self, node: ast.AST) -> list[tuple[object, ast.AST, ast.AST]] | None:
+        if not isinstance(node, ast.Dict):
+            return None
+        return [
+            (key.value if isinstance(key, ast.Constant) else None, key, value)
+            for key, value in zip(node.keys, node.values, strict=True)
+            if key is not None  # `**other` inside the display
+        ]
+
+    def is_dict_call(self, node: ast.AST) -> bool:
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "dict"
+            and self.dict_is_builtin()
+        )
+
+    def is_none(self, node: ast.AST) -> bool:
+        return is_none(node)
 
 
 def on_call(ctx: Context, node: ast.Call) -> None:
@@ -74,24 +144,15 @@ def on_call(ctx: Context, node: ast.Call) -> None:
     consumer = callee is not None and lookup.is_memory_consumer(callee)
     shown = short(node.func)
     handled: set[int] = ctx.memo.setdefault(_HANDLED, set())
-    for keyword in node.keywords:
-        if id(keyword) in handled:
-            continue
-        if memory_keyword(keyword):
-            _check(ctx, keyword, keyword.value, consumer, shown)
-        elif nested_kwargs(keyword):
-            value = keyword.value
-            is_dict_call = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
-            items = dict_items(value, dict_is_builtin=is_dict_call and ctx.model.lookup("dict") is None)
-            if is_dict_call:
-                handled.update(id(where) for where, _ in items)  # the `dict(...)` call must not report them again
-            for where, item in items:
-                _check(ctx, where, item, consumer, shown)
+    syntax = AstCalls(lambda: ctx.model.lookup("dict") is None, handled)
+    own = {id(keyword) for keyword in node.keywords}
+    for where, value in memory_arguments(node, syntax):
+        if isinstance(where, ast.keyword) and id(where) not in own:
+            handled.add(id(where))  # the `dict(memory=...)` call itself must not report it again
+        _check(ctx, where, value, consumer, shown)
 
 
 def _check(ctx: Context, where: ast.AST, value: ast.expr, consumer: bool, callee: str) -> None:
-    if is_none(value):
-        return  # `memory=None` asks for no memory
     url = RULES[0].url
 
     def report(entry: Entry | None) -> None:
