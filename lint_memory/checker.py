@@ -211,7 +211,7 @@ class Checker(ast.NodeVisitor):
         )
         self._visit_block(node.finalbody)
 
-    visit_TryStar = visit_Try
+    visit_TryStar = visit_Try  # type: ignore[assignment]
 
     # --- control flow ------------------------------------------------------------------------
     def _visit_block(self, statements: list[ast.stmt]) -> None:

@@ -23,8 +23,10 @@ def rewrite(statement: Statement, moves: dict[int, str], text: Text) -> str | No
     try:
         module = cst.parse_module(statement.code)
         (line,) = module.body
-        (node,) = line.body  # type: ignore[attr-defined]
+        (node,) = line.body  # type: ignore[misc]
     except Exception:  # noqa: BLE001  libcst rejects a few statements Python accepts: no fix
+        return None
+    if not isinstance(node, (cst.Import, cst.ImportFrom)):
         return None
     if isinstance(node, cst.Import):
         names = [

@@ -107,7 +107,7 @@ def _members(text: str, index: int) -> Iterator[tuple[str, int, int]]:
     while True:
         if text[index : index + 1] != '"':
             raise ValueError("a JSON key was expected")
-        key, index = json.decoder.scanstring(text, index + 1)
+        key, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
         index = _skip(text, index)
         if text[index : index + 1] != ":":
             raise ValueError("`:` was expected")

@@ -63,8 +63,8 @@ class References:
             return
         self.blocked = _unmodelled(tree, roots, watched)
         for name in watched:
-            for binding in model.bindings_of(name):
-                self._bind(binding, name)
+            for bound in model.bindings_of(name):
+                self._bind(bound, name)
         for reference, binding in model.runtime_bindings():
             name = reference.node.id
             if name not in watched or binding is None or not _unaliased_import(binding):

@@ -70,7 +70,7 @@ class Ref:
     def catalog_entry(self) -> Entry | None:
         """The catalog entry this names: a LangChain path, or a project class's deprecated ancestor."""
         if self.kind == PATH:
-            return lookup.BY_PATH.get(self.path)
+            return lookup.BY_PATH.get(self.path) if self.path is not None else None
         return self.entry if self.kind == CLASS else None
 
     @property
@@ -125,7 +125,7 @@ class Resolver:
             found = ref.catalog_entry
             if entry is None and found is not None and found.rule:
                 entry, modules = found, ref.modules
-                via = ref.node.qname() if ref.kind == CLASS else None
+                via = ref.node.qname() if ref.kind == CLASS and ref.node is not None else None
         result = Ref(CLASS, node=node, entry=entry, via=via, modules=modules)
         self._classes[node], self._parents[node] = result, tuple(parents)
         return result
@@ -284,9 +284,9 @@ class Resolver:
             return None
         if base.kind == PATH:
             return Ref(PATH, path=f"{base.path}.{name}", modules=base.modules)
-        if base.kind == MODULE:
+        if base.kind == MODULE and base.path is not None:
             found = self.module_attribute(base.path, name)
-        elif base.kind in (CLASS, OBJECT):
+        elif base.kind in (CLASS, OBJECT) and base.node is not None:
             found = self._member(base.node, name, instance=base.kind == OBJECT)
         else:
             return None
@@ -305,8 +305,9 @@ class Resolver:
     def _lineage(self, klass: nodes.ClassDef) -> list[tuple[nodes.ClassDef, frozenset[str]]]:
         """The class and its project ancestors, depth first, each with the modules it was found in."""
         self.class_def(klass)
-        order, seen = [], set()
-        pending = [(klass, frozenset())]
+        order: list[tuple[nodes.ClassDef, frozenset[str]]] = []
+        seen: set[nodes.ClassDef] = set()
+        pending: list[tuple[nodes.ClassDef, frozenset[str]]] = [(klass, frozenset())]
         while pending:
             owner, modules = pending.pop(0)
             if owner in seen:

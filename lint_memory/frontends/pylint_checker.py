@@ -43,7 +43,7 @@ from lint_memory.rules.memory_api import is_memory_api
 from lint_memory.rules.memory_argument import memory_arguments, passes_memory
 from lint_memory.source.decode import SourceError, decode, split_lines
 
-SYMBOLS: dict[str, str] = {rule.code: rule.pylint_symbol for rule in LINT_RULES}
+SYMBOLS: dict[str, str] = {rule.code: rule.pylint_symbol for rule in LINT_RULES if rule.pylint_symbol}
 _ALL_SYMBOLS = tuple(SYMBOLS.values())
 _CATALOG_NAMES = frozenset(path.rsplit(".", 1)[-1] for path in lookup.BY_PATH)
 _IMPORT_KEYWORD = re.compile(r"\bimport\b")
@@ -53,8 +53,10 @@ INFERENCE_SCOPES = (CROSS_MODULE, ALL, OFF)
 
 def _messages() -> dict[str, tuple]:
     """pylint's message table, built from the rule table (one message per lint rule)."""
-    table = {}
+    table: dict[str, tuple] = {}
     for rule in LINT_RULES:
+        if rule.pylint_msgid is None:
+            continue
         description = f"{rule.summary}. {rule.what} See {rule.anchor}"
         options: dict = {"scope": WarningScope.LINE}
         if not rule.default:
@@ -109,6 +111,13 @@ class MemoryChecker(BaseChecker):
 
     def open(self) -> None:
         self._resolver = Resolver()
+
+    @property
+    def resolver(self) -> Resolver:
+        """The astroid resolver of this run (made on first use when ``open`` was not called)."""
+        if self._resolver is None:
+            self._resolver = Resolver()
+        return self._resolver
 
     def close(self) -> None:
         self._resolver = None
@@ -176,7 +185,7 @@ class MemoryChecker(BaseChecker):
                     names = [module.node.relative_to_absolute_name(statement.modname, statement.level)]
             except AstroidError:
                 continue
-            if any(self._resolver.project_module(name.split(".", 1)[0]) is not None for name in names):
+            if any(self.resolver.project_module(name.split(".", 1)[0]) is not None for name in names):
                 return True
         return False
 
@@ -201,13 +210,13 @@ class MemoryChecker(BaseChecker):
         for name, alias in statement.names:
             if name == "*":
                 continue
-            entry = self._reference_entry(self._resolver.imported(statement, name), module)
+            entry = self._reference_entry(self.resolver.imported(statement, name), module)
             if entry is not None:
                 written = alias or name
                 module.reexported.add(written)
                 row, col = _alias_position(statement, name, module.lines)
                 message = messages.reference(entry, written)
-                yield Finding(entry.rule, message, row, col, row, col + len(name), entry.name)
+                yield Finding(_rule_of(entry), message, row, col, row, col + len(name), entry.name)
 
     def _reexport_uses(self, module: _Module) -> Iterator[Finding]:
         """Every use of a re-exported name, as the engine reports every use of a direct import."""
@@ -215,36 +224,36 @@ class MemoryChecker(BaseChecker):
             if use.name not in module.reexported:
                 continue
             try:
-                entry = self._reference_entry(self._resolver.expression(use), module)
+                entry = self._reference_entry(self.resolver.expression(use), module)
             except (AstroidError, RecursionError):
                 continue
             if entry is not None:
-                yield _finding(entry.rule, messages.reference(entry, use.name), use, entry.name)
+                yield _finding(_rule_of(entry), messages.reference(entry, use.name), use, entry.name)
 
     def _attribute(self, node: nodes.Attribute, module: _Module) -> Iterator[Finding]:
         """``llm.ConversationBufferMemory`` (a re-export reached through a module) and the memory API."""
         if node.attrname in _CATALOG_NAMES:
-            entry = self._reference_entry(self._resolver.expression(node), module)
+            entry = self._reference_entry(self.resolver.expression(node), module)
             if entry is not None:
-                yield _finding(entry.rule, messages.reference(entry, _shown(node)), node, entry.name)
+                yield _finding(_rule_of(entry), messages.reference(entry, _shown(node)), node, entry.name)
                 return
         if is_memory_api(node.attrname):
-            owner = self._resolver.expression(node.expr)
-            if owner is not None and owner.kind == MEMORY and module.beyond_engine(owner):
+            owner = self.resolver.expression(node.expr)
+            if owner is not None and owner.kind == MEMORY and owner.entry is not None and module.beyond_engine(owner):
                 rule = BY_CODE["LCM302"]
                 message = messages.memory_api(_shown(node), owner.entry, catalog.MEMORY_API_USE, rule.url)
                 yield _finding(rule.code, message, node, owner.entry.name)
 
     def _inherited(self, node: nodes.ClassDef, module: _Module) -> Iterator[Finding]:
         """A class whose deprecated ancestor is reached through an intermediate project class."""
-        klass = self._resolver.class_def(node)
+        klass = self.resolver.class_def(node)
         entry = klass.entry
-        if entry is None or klass.via is None or not module.beyond_engine(klass):
+        if entry is None or entry.rule is None or klass.via is None or not module.beyond_engine(klass):
             return
         message = f"`{node.name}` inherits from `{entry.name}` through `{klass.via}`: " + messages.reference(
             entry, entry.name
         )
-        yield _finding(entry.rule, message, node, entry.name)
+        yield _finding(_rule_of(entry), message, node, entry.name)
 
     def _memory_arguments(self, call: nodes.Call, module: _Module) -> Iterator[Finding]:
         """``memory=`` given to a chain re-exported by the project, or given a memory object made elsewhere.
@@ -252,19 +261,20 @@ class MemoryChecker(BaseChecker):
         given = memory_arguments(call, ASTROID_CALLS)
         if not given:
             return
-        callee = self._resolver.expression(call.func)
+        callee = self.resolver.expression(call.func)
         if callee is not None and callee.memory_class is not None:
             return  # a memory class taking `memory=` (ReadOnlySharedMemory): its own rule says it
         home = module.node.name
         consumer = (
             callee is not None
             and callee.kind == PATH
+            and callee.path is not None
             and lookup.is_memory_consumer(callee.path)
             and callee.needs_other_module(home)
         )
         rule = BY_CODE["LCM300"]
         for where, value in given:
-            held = self._resolver.expression(value)
+            held = self.resolver.expression(value)
             memory = held if held is not None and held.kind == MEMORY else None
             if consumer or (memory is not None and module.beyond_engine(memory)):
                 entry = memory.entry if memory is not None else None
@@ -330,6 +340,13 @@ class AstroidCalls:
 
 
 ASTROID_CALLS = AstroidCalls()
+
+
+def _rule_of(entry: Entry) -> str:
+    """The code of an entry whose rule reports references (callers checked that it has one)."""
+    if entry.rule is None:
+        raise ValueError(f"{entry.name} has no rule of its own")
+    return entry.rule
 
 
 def _finding(code: str, message: str, node: nodes.NodeNG, symbol: str) -> Finding:

@@ -152,7 +152,7 @@ def on_call(ctx: Context, node: ast.Call) -> None:
         _check(ctx, where, value, consumer, shown)
 
 
-def _check(ctx: Context, where: ast.AST, value: ast.expr, consumer: bool, callee: str) -> None:
+def _check(ctx: Context, where: ast.AST, value: ast.AST, consumer: bool, callee: str) -> None:
     url = RULES[0].url
 
     def report(entry: Entry | None) -> None:

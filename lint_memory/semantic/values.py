@@ -55,7 +55,7 @@ class Values:
         self.lines = lines  # the source, split as Python counts lines; checks string annotations
         self.reader = reader
         self.root: Values = self if parent is None else parent.root  # holds the probe budget
-        self.depth = 0 if parent is None else parent.depth + 1  # how many probes enclose this one
+        self.depth: int = 0 if parent is None else parent.depth + 1  # how many probes enclose this one
         self.probes_left = PROBE_BUDGET  # counted on the root only
         self.assumed: set[FunctionBody] = set()  # functions whose probe was unfinished when a call needed it
         self.recursions = 0  # calls answered None because of such an unfinished probe
@@ -197,6 +197,8 @@ class Values:
     def parse_annotation(self, node: ast.Constant) -> ast.expr | None:
         """The expression a string annotation holds, located at the string; None when it is not
         one plain literal (escapes or implicit concatenation would hide names from the pre-filter)."""
+        if not isinstance(node.value, str):
+            return None
         if self.lines is not None and literal_body(self.lines, node) != node.value:
             return None
         try:

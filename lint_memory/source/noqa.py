@@ -65,7 +65,8 @@ class Suppressions:
     def is_suppressed(self, code: str, line: int) -> bool:
         if self.file_codes is not None and (not self.file_codes or code.startswith(self.file_codes)):
             return True
-        return self.inline_codes(line) is not None and _matches(code, self.inline_codes(line))
+        codes = self.inline_codes(line)
+        return codes is not None and _matches(code, codes)
 
     def inline_codes(self, line: int) -> tuple[str, ...] | None:
         """None: no noqa on the line; (): a blanket noqa; else the codes listed."""
