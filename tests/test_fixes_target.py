@@ -1,10 +1,17 @@
-"""The LangChain line a project targets: the setting, else its declared `langchain` requirement."""
+"""The LangChain line a package targets: the setting, else its declared LangChain requirements."""
 
 from __future__ import annotations
 
 import pytest
 
 from lint_memory.project import target
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    target.forget()
+    yield
+    target.forget()
 
 
 @pytest.mark.parametrize(
@@ -50,8 +57,24 @@ def test_requirement_lines(tmp_path, requirement, expected):
 
 
 def test_other_distributions_are_not_langchain(tmp_path):
-    (tmp_path / "requirements.txt").write_text("langchain-core>=1\nlangchain_community==0.3.1\n-r base.txt\n")
+    (tmp_path / "requirements.txt").write_text("langchain-community==0.3.1\nlangchain-openai>=1\n-r base.txt\n")
     assert target.declared_target(tmp_path) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("requirements", "expected"),
+    [
+        ("langchain-core>=1", "1"),  # core's lines are langchain's
+        ("langchain_core~=0.3.15", "0.3"),
+        ("langchain-classic", "1"),  # exists for langchain 1.x only
+        ("langchain-classic>=1.0.5\nlangchain", "1"),
+        ("langchain>=0.2\nlangchain-core<0.4,>=0.3", "0.3"),  # intersected
+        ("langchain<1\nlangchain-classic", None),  # admits nothing
+    ],
+)
+def test_core_and_classic_requirements_count(tmp_path, requirements, expected):
+    (tmp_path / "requirements.txt").write_text(requirements + "\n")
+    assert target.declared_target(tmp_path) == (True, expected)
 
 
 def test_pyproject_dependencies_and_extras_are_intersected(tmp_path):
@@ -99,10 +122,30 @@ def test_for_path_walks_up_to_the_declaring_folder_and_stops_at_the_repository(t
     module.write_text("")
     assert target.for_path(str(module)) is None  # the repository declares nothing; the outer folder is not ours
     (repo / "requirements.txt").write_text("langchain==0.3.1\n")
+    assert target.for_path(str(module)) is None  # answers are cached per folder ...
+    target.forget()  # ... until a project file may have changed
     assert target.for_path(str(module)) == "0.3"
     (package / "pyproject.toml").write_text('[project]\nname = "pkg"\ndependencies = ["langchain>=1.1"]\n')
+    target.forget()
     assert target.for_path(str(module)) == "1"
     assert target.for_path(str(package)) == "1"
+
+
+def test_the_nearest_package_decides_and_one_declaring_nothing_is_unknown(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.lint-memory]\nignore = []\n')  # tool settings only
+    (tmp_path / "requirements.txt").write_text("langchain>=1\n")
+    plain = tmp_path / "services" / "plain"
+    plain.mkdir(parents=True)
+    (plain / "pyproject.toml").write_text('[project]\nname = "plain"\ndependencies = ["requests"]\n')
+    tooling = tmp_path / "services" / "tooling"
+    tooling.mkdir()
+    (tooling / "pyproject.toml").write_text('[tool.ruff]\nline-length = 100\n')
+    assert target.for_path(str(plain / "app.py")) is None  # a package that declares none: unknown
+    assert target.for_path(str(tooling / "app.py")) == "1"  # not a package: the repository's requirements
+    declared = target.declaration_for(str(plain / "app.py"))
+    assert declared == target.Declaration(None, (str(plain / "pyproject.toml"),), ())
+    assert target.declaration_for(str(tooling)).requirements == ("langchain>=1",)
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,26 @@
-"""Which LangChain line a project targets, for deciding whether a moved-import fix is safe.
+"""Which LangChain line a package targets, for deciding whether a moved-import fix is safe.
 
 A target is a version prefix: ``"1"`` (every langchain 1.x), ``"0.3"``, ``"0"`` (some 0.x).
 It is the ``target-langchain`` setting when there is one (read by ``config``, validated with
-``parse_setting``); otherwise the project's own declared ``langchain`` requirement:
-``[project] dependencies`` and ``optional-dependencies``, ``[dependency-groups]``,
+``parse_setting``); otherwise what the package declares (``declared_target``): its requirements on
+``langchain``, ``langchain-core`` (whose lines follow langchain's: core 0.3 goes with langchain
+0.3, core 1.x with langchain 1.x) and ``langchain-classic`` (which exists only for langchain 1.x),
+from ``[project] dependencies`` and ``optional-dependencies``, ``[dependency-groups]``,
 ``[tool.poetry.*dependencies]``, ``requirements*.txt``, ``setup.cfg`` ``install_requires`` /
 ``extras_require``.  All the constraints found in one folder are intersected; the target is known
 only when every admitted version is on one side of 1.0 (``langchain>=1`` is ``"1"``,
 ``langchain~=0.3.7`` is ``"0.3"``, ``langchain>=0.2`` and a bare ``langchain`` are unknown).
 
-The project is the first folder, walking up from the checked file, that declares ``langchain``;
-the walk stops at the repository root (a folder with a ``.git`` entry).  Nothing is cached, so a
-long-running server sees edits to the project files.
+Requirements and versions are parsed by ``packaging`` (``Requirement``, ``Version``), as pip
+parses them; ``packaging`` has no interval arithmetic, so the intersection of the specifiers is
+computed here (``_Bounds``), on ``Version.release``.
+
+The package is the nearest folder, walking up from the checked file, that holds a project file:
+a ``pyproject.toml`` with ``[project]`` or ``[tool.poetry]``, a ``setup.cfg``, a ``setup.py`` or a
+``requirements*.txt``.  A package that declares none of the three distributions has an unknown
+target (a workspace root's ``pyproject.toml`` holding only tool settings is not a package).  The
+walk stops at the repository root (a folder with a ``.git`` entry).  Answers are cached per folder
+(``forget`` drops them: the language server calls it when a project file changes).
 """
 
 from __future__ import annotations
@@ -33,17 +42,29 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 
 SETTING = "target-langchain"
 DISTRIBUTION = "langchain"
+DISTRIBUTIONS = ("langchain", "langchain-core", "langchain-classic")
 _SETTING_VALUE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)(?:\.[x*])?\s*$", re.IGNORECASE)
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
-_SPECIFIER = re.compile(r"(~=|===|==|!=|<=|>=|<|>)\s*([^\s,;()]+)")
 _POETRY_CONSTRAINT = re.compile(r"^\s*([\^~])\s*([0-9][0-9.]*)\s*$")
 _RELEASE = re.compile(r"^v?(\d+(?:\.\d+)*)")
 
-Version = tuple[int, ...]
+Release = tuple[int, ...]
+Specifiers = list[tuple[str, str]]  # (operator, version) pairs, as written
+
+_declared: dict[str, Declaration | None] = {}  # folder -> what its project files declare (None: no package)
 
 
 class TargetError(ValueError):
     """A ``target-langchain`` value that is not a version."""
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What a package's project files say about LangChain: the target they imply (None: unknown),
+    the files read, and the requirements found (``langchain>=1,<2``), for ``--show-settings``."""
+
+    target: str | None
+    files: tuple[str, ...]
+    requirements: tuple[str, ...]
 
 
 def parse_setting(value: str) -> str:
@@ -65,25 +86,24 @@ def before_0_1(target: str | None) -> bool:
     return target is not None and _release(target)[:2] == (0, 0)
 
 
-# --- reading a project's declared requirement ----------------------------------------------------
+# --- reading a package's declared requirements ---------------------------------------------------
 
 
 @dataclass
 class _Bounds:
     """The versions a set of specifiers admits, as one interval (``!=`` is ignored)."""
 
-    low: Version = (0,)
+    low: Release = (0,)
     low_inclusive: bool = True
-    high: Version | None = None
+    high: Release | None = None
     high_inclusive: bool = False
-    declared: bool = False
 
-    def lower(self, version: Version, inclusive: bool) -> None:
+    def lower(self, version: Release, inclusive: bool) -> None:
         order = _cmp(version, self.low)
         if order > 0 or (order == 0 and not inclusive):
             self.low, self.low_inclusive = version, inclusive
 
-    def upper(self, version: Version, inclusive: bool) -> None:
+    def upper(self, version: Release, inclusive: bool) -> None:
         order = 1 if self.high is None else _cmp(self.high, version)
         if order > 0 or (order == 0 and not inclusive):
             self.high, self.high_inclusive = version, inclusive
@@ -110,7 +130,7 @@ class _Bounds:
             self.upper(version, False)
 
     def target(self) -> str | None:
-        if not self.declared or self._empty():
+        if self._empty():
             return None
         if _cmp(self.low, (1,)) >= 0:
             return str(self.low[0])
@@ -133,52 +153,62 @@ class _Bounds:
         return high[1] - 1 if high[1] > 0 else None
 
 
-def _release(text: str) -> Version:
-    match = _RELEASE.match(text.strip())
-    return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
+def _release(text: str) -> Release:
+    """The release numbers of a version (``1.0.0rc1`` -> (1, 0, 0)), as ``packaging`` reads it."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(text.strip()).release
+    except InvalidVersion:
+        match = _RELEASE.match(text.strip())
+        return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
 
 
-def _cmp(left: Version, right: Version) -> int:
+def _cmp(left: Release, right: Release) -> int:
     width = max(len(left), len(right))
     a, b = left + (0,) * (width - len(left)), right + (0,) * (width - len(right))
     return (a > b) - (a < b)
 
 
-def _pad(version: Version) -> Version:
+def _pad(version: Release) -> Release:
     return version + (0,) * (3 - len(version))
 
 
-def _bump(version: Version, index: int) -> Version:
+def _bump(version: Release, index: int) -> Release:
     """The first version past the ``index``-th component: _bump((0, 3, 1), 1) == (0, 4)."""
     head = list(version[: index + 1]) or [0]
     head[-1] += 1
     return tuple(head)
 
 
-def _requirement_specifiers(requirement: str) -> list[tuple[str, str]] | None:
-    """The (operator, version) pairs of a PEP 508 requirement on `langchain`, None for other names."""
-    match = _REQUIREMENT.match(requirement.split(";", 1)[0])
-    if match is None or _normalise(match.group(1)) != DISTRIBUTION:
+def _requirement(text: str) -> tuple[str, Specifiers] | None:
+    """(distribution, specifiers) of a PEP 508 requirement on a LangChain distribution, else None
+    (other names, and lines that are not requirements)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    try:
+        requirement = Requirement(text.strip())
+    except InvalidRequirement:
         return None
-    rest = match.group(3).strip()
-    if rest.startswith("@"):
-        return []  # a URL: declared, version unknown
-    return _SPECIFIER.findall(rest)
+    name = canonicalize_name(requirement.name)
+    if name not in DISTRIBUTIONS:
+        return None
+    if requirement.url:
+        return name, []  # declared, version unknown
+    return name, [(spec.operator, spec.version) for spec in requirement.specifier]
 
 
-def _normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _poetry_specifiers(value: object) -> list[tuple[str, str]]:
+def _poetry_specifiers(value: object) -> Specifiers:
     """Poetry's constraint syntax: ``^0.3``, ``~0.3``, ``0.3.1`` (exact), ``*`` or PEP 440 ranges."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     if isinstance(value, dict):
         value = value.get("version", "*")
     if isinstance(value, list):  # multiple-constraint dependencies: any of them may apply
         return []
-    text = str(value).strip()
-    found: list[tuple[str, str]] = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
+    found: Specifiers = []
+    for part in filter(None, (p.strip() for p in str(value).split(","))):
         match = _POETRY_CONSTRAINT.match(part)
         if match:
             version = _release(match.group(2))
@@ -191,18 +221,21 @@ def _poetry_specifiers(value: object) -> list[tuple[str, str]]:
         elif re.match(r"^[0-9]", part):
             found.append(("==", part))
         else:
-            found += _SPECIFIER.findall(part)
+            try:
+                found += [(spec.operator, spec.version) for spec in SpecifierSet(part)]
+            except InvalidSpecifier:
+                continue
     return found
 
 
-def _pyproject_requirements(data: dict) -> Iterator[list[tuple[str, str]]]:
+def _pyproject_requirements(data: dict) -> Iterator[tuple[str, Specifiers]]:
     project = data.get("project") or {}
     lists = [project.get("dependencies") or [], *(project.get("optional-dependencies") or {}).values()]
     lists += [group for group in (data.get("dependency-groups") or {}).values()]
     for items in lists:
         for item in items if isinstance(items, list) else []:
             if isinstance(item, str):
-                found = _requirement_specifiers(item)
+                found = _requirement(item)
                 if found is not None:
                     yield found
     poetry = (data.get("tool") or {}).get("poetry") or {}
@@ -211,20 +244,21 @@ def _pyproject_requirements(data: dict) -> Iterator[list[tuple[str, str]]]:
     for table in tables:
         if isinstance(table, dict):
             for name, value in table.items():
-                if _normalise(name) == DISTRIBUTION:
-                    yield _poetry_specifiers(value)
+                normalised = re.sub(r"[-_.]+", "-", name).lower()
+                if normalised in DISTRIBUTIONS:
+                    yield normalised, _poetry_specifiers(value)
 
 
-def _requirements_txt(text: str) -> Iterator[list[tuple[str, str]]]:
+def _requirements_txt(text: str) -> Iterator[tuple[str, Specifiers]]:
     for raw in text.replace("\\\n", "").splitlines():
         line = re.split(r"(^|\s)#", raw, maxsplit=1)[0].strip()
         if line and not line.startswith("-"):
-            found = _requirement_specifiers(line)
+            found = _requirement(line)
             if found is not None:
                 yield found
 
 
-def _setup_cfg(text: str) -> Iterator[list[tuple[str, str]]]:
+def _setup_cfg(text: str) -> Iterator[tuple[str, Specifiers]]:
     parser = configparser.ConfigParser(interpolation=None)
     parser.read_string(text)
     values = []
@@ -236,50 +270,88 @@ def _setup_cfg(text: str) -> Iterator[list[tuple[str, str]]]:
         yield from _requirements_txt(value.replace(";", "\n") if "\n" not in value else value)
 
 
-def declared_target(folder: Path) -> tuple[bool, str | None]:
-    """Whether the folder's project files declare ``langchain``, and the target they imply.
+def _shown(name: str, specifiers: Specifiers) -> str:
+    return name + ",".join(f"{operator}{version}" for operator, version in specifiers)
+
+
+def declaration(folder: Path) -> Declaration | None:
+    """What the project files in ``folder`` declare; None when it holds no package.
 
     Unreadable or malformed project files are skipped: the target is then unknown, which only
     makes fixes to ``langchain-classic`` unsafe.
     """
-    specifiers: list[tuple[str, str]] = []
-    declared = False
+    found: list[tuple[str, Specifiers]] = []
+    files: list[str] = []
     pyproject = folder / "pyproject.toml"
     if tomllib is not None and pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (OSError, UnicodeError, tomllib.TOMLDecodeError):
-            data = {}
-        for found in _pyproject_requirements(data):
-            declared, specifiers = True, specifiers + found
+            data = {"project": {}}  # a broken project file is still a package
+        if "project" in data or "poetry" in (data.get("tool") or {}):
+            files.append(str(pyproject))
+            found += _pyproject_requirements(data)
     readers = [(path, _requirements_txt) for path in sorted(folder.glob("requirements*.txt"))]
     for path, reader in [*readers, (folder / "setup.cfg", _setup_cfg)]:
         if not path.is_file():
             continue
+        files.append(str(path))
         try:
-            for found in reader(path.read_text(encoding="utf-8")):
-                declared, specifiers = True, specifiers + found
+            found += reader(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeError, configparser.Error):
             continue
-    if not declared:
+    if (folder / "setup.py").is_file():
+        files.append(str(folder / "setup.py"))
+    if not files:
+        return None
+    if not found:
+        return Declaration(None, tuple(files), ())
+    bounds = _Bounds()
+    for name, specifiers in found:
+        if name == "langchain-classic":
+            bounds.lower((1,), True)  # langchain-classic exists for langchain 1.x only
+        for operator, version in specifiers:
+            bounds.add(operator, version)
+    return Declaration(bounds.target(), tuple(files), tuple(_shown(name, specs) for name, specs in found))
+
+
+def declared_target(folder: Path) -> tuple[bool, str | None]:
+    """Whether the folder's project files declare a LangChain distribution, and the target they imply."""
+    found = declaration(folder)
+    if found is None or not found.requirements:
         return False, None
-    bounds = _Bounds(declared=True)
-    for operator, version in specifiers:
-        bounds.add(operator, version)
-    return True, bounds.target()
+    return True, found.target
+
+
+def declaration_for(path: str) -> Declaration | None:
+    """What the package that ``path`` (a file or folder) belongs to declares; None outside any."""
+    start = os.path.abspath(path)
+    folder = start if os.path.isdir(start) else os.path.dirname(start)
+    return _declaration_at(folder)
+
+
+def _declaration_at(folder: str) -> Declaration | None:
+    try:
+        return _declared[folder]
+    except KeyError:
+        pass
+    try:
+        found = declaration(Path(folder))
+        if found is None and not os.path.exists(os.path.join(folder, ".git")):
+            parent = os.path.dirname(folder)
+            found = None if parent == folder else _declaration_at(parent)
+    except OSError:
+        found = None
+    _declared[folder] = found
+    return found
 
 
 def for_path(path: str) -> str | None:
-    """The target declared by the project that ``path`` (a file or folder) belongs to, or None."""
-    start = Path(os.path.abspath(path))
-    folder = start if start.is_dir() else start.parent
-    for current in (folder, *folder.parents):
-        try:
-            declared, found = declared_target(current)
-            if declared:
-                return found
-            if (current / ".git").exists():
-                return None
-        except OSError:
-            return None
-    return None
+    """The target declared by the package that ``path`` (a file or folder) belongs to, or None."""
+    found = declaration_for(path)
+    return found.target if found is not None else None
+
+
+def forget() -> None:
+    """Drop the cached answers: project files may have changed."""
+    _declared.clear()
