@@ -7,6 +7,11 @@ few substring searches); only the few files that pass are decoded, parsed and vi
 run does the reading and filtering in this process and sends only the files that passed to a
 process pool, if there are enough of them to pay for one; a large run spreads everything over the
 pool in batches of paths, so that only paths and (mostly empty) reports cross between processes.
+
+Each file is checked under its own settings: ``check_paths`` takes a ``SettingsSource`` (a
+``Settings`` is one, the same for every file; ``project.resolver.Resolver`` gives each file its
+nearest configuration's).  Batches sent to the pool hold files that share one ``Settings``, which
+travels once per batch.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from dataclasses import replace
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from lint_memory import engine
 from lint_memory.model import FileReport, Finding
@@ -46,6 +51,14 @@ PARALLEL_THRESHOLD = 24  # files to parse below which a process pool costs more 
 BATCH_SIZE = 16  # files to parse per task sent to a worker: enough to amortise the round trip
 SCREEN_IN_POOL = 2000  # files from which reading and pre-filtering are spread over the pool too
 SCREEN_BATCH = 128  # files to read, pre-filter and check per task in that case
+
+
+class SettingsSource(Protocol):
+    """The settings each file and folder is checked under."""
+
+    def for_file(self, path: str) -> Settings: ...
+
+    def for_folder(self, folder: str) -> Settings: ...
 
 
 class Progress(Protocol):
@@ -254,16 +267,20 @@ def _filter(report: FileReport, settings: Settings) -> None:
     report.findings = kept
 
 
-def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
-    """Python files and notebooks below the given paths; explicit files are always checked
-    (unless ``force_exclude``)."""
-    return discovery.discover(
-        paths,
-        exclude=(*settings.exclude, *settings.extend_exclude),
-        root=settings.root,
-        respect_gitignore=settings.respect_gitignore,
-        force_exclude=settings.force_exclude,
-    )
+def discover(paths: Iterable[str], settings: SettingsSource) -> Iterator[str]:
+    """Python files and notebooks below ``paths``, each folder walked under its own settings'
+    excludes; explicit files are always checked (unless their ``force_exclude``)."""
+    return discovery.discover(paths, rules_at=_rules_at(settings))
+
+
+def _rules_at(source: SettingsSource) -> discovery.RulesAt:
+    rules_at = getattr(source, "rules_at", None)
+    if rules_at is not None:
+        return rules_at  # type: ignore[no-any-return]  # the resolver caches them per folder
+    settings = source.for_folder(os.curdir)
+    fixed = (discovery.pattern_set((*settings.exclude, *settings.extend_exclude), settings.root),
+             settings.respect_gitignore, settings.force_exclude)
+    return lambda folder: fixed
 
 
 def is_excluded(path: str, settings: Settings) -> bool:
@@ -274,26 +291,31 @@ def is_excluded(path: str, settings: Settings) -> bool:
     )
 
 
-def check_paths(paths: Iterable[str], settings: Settings, *, progress: Progress | None = None) -> list[FileReport]:
-    """Reports for every file below ``paths``, in discovery order."""
+def check_paths(
+    paths: Iterable[str], settings: SettingsSource, *, progress: Progress | None = None
+) -> list[FileReport]:
+    """Reports for every file below ``paths``, in discovery order, each under its own settings."""
     files = list(dict.fromkeys(discover(paths, settings)))
-    jobs = settings.jobs or os.cpu_count() or 1
+    each = [settings.for_file(path) for path in files]
+    jobs = (each[0].jobs if each else 0) or os.cpu_count() or 1
     if progress:
         progress.start(len(files))
     if jobs > 1 and len(files) >= SCREEN_IN_POOL:
-        reports = _all_in_pool(files, settings, jobs, progress)
+        reports = _all_in_pool(files, each, jobs, progress)
     else:
-        reports = _screen_here(files, settings, jobs, progress)
+        reports = _screen_here(files, each, jobs, progress)
     if progress:
         progress.finish()
     return reports
 
 
-def _screen_here(files: list[str], settings: Settings, jobs: int, progress: Progress | None) -> list[FileReport]:
+def _screen_here(
+    files: list[str], each: list[Settings], jobs: int, progress: Progress | None
+) -> list[FileReport]:
     """Read and pre-filter in this process; parse what passes, in a pool if that pays."""
     reports: list[FileReport | None] = [None] * len(files)
     pending: list[tuple[int, str, bytes]] = []  # files the pre-filter could not clear
-    for index, path in enumerate(files):
+    for index, (path, settings) in enumerate(zip(files, each, strict=True)):
         data = _read(path)
         if isinstance(data, FileReport):
             reports[index] = _filtered(data, settings)
@@ -305,48 +327,63 @@ def _screen_here(files: list[str], settings: Settings, jobs: int, progress: Prog
             continue
         if progress:
             progress.advance()
-    screened = replace(settings, prefilter=False)  # the pending files have been through it
+    screened = {id(settings): replace(settings, prefilter=False) for settings in each}  # pending files passed it
     if jobs > 1 and len(pending) >= PARALLEL_THRESHOLD:
-        batches = [pending[start : start + BATCH_SIZE] for start in range(0, len(pending), BATCH_SIZE)]
-        tasks = [[(path, data) for _, path, data in batch] for batch in batches]
-        for number, done in _pool_map(_check_batch, tasks, screened, jobs):
+        batches = _batches(pending, lambda item: each[item[0]], BATCH_SIZE)
+        tasks = [(screened[id(each[batch[0][0]])], [(path, data) for _, path, data in batch]) for batch in batches]
+        for number, done in _pool_map(_check_batch, tasks, jobs):
             for (index, _, _), report in zip(batches[number], done, strict=True):
                 reports[index] = report
             if progress:
                 progress.advance(len(done))
     else:
         for index, path, data in pending:
-            reports[index] = check_bytes(path, data, screened)
+            reports[index] = check_bytes(path, data, screened[id(each[index])])
             if progress:
                 progress.advance()
     return reports  # type: ignore[return-value]  # every slot is filled
 
 
-def _all_in_pool(files: list[str], settings: Settings, jobs: int, progress: Progress | None) -> list[FileReport]:
+def _all_in_pool(
+    files: list[str], each: list[Settings], jobs: int, progress: Progress | None
+) -> list[FileReport]:
     """Many files: reading and pre-filtering them is worth spreading too; only paths and the
     (mostly empty) reports cross between processes."""
-    tasks = [files[start : start + SCREEN_BATCH] for start in range(0, len(files), SCREEN_BATCH)]
+    batches = _batches(list(range(len(files))), lambda index: each[index], SCREEN_BATCH)
+    tasks = [(each[batch[0]], [files[index] for index in batch]) for batch in batches]
     reports: list[FileReport | None] = [None] * len(files)
-    for number, done in _pool_map(_check_files, tasks, settings, jobs):
-        reports[number * SCREEN_BATCH : number * SCREEN_BATCH + len(done)] = done
+    for number, done in _pool_map(_check_files, tasks, jobs):
+        for index, report in zip(batches[number], done, strict=True):
+            reports[index] = report
         if progress:
             progress.advance(len(done))
     return reports  # type: ignore[return-value]  # every slot is filled
 
 
+T = TypeVar("T")
+
+
+def _batches(items: list[T], settings_of: Callable[[T], Settings], size: int) -> list[list[T]]:
+    """``items`` cut into batches of at most ``size`` whose items share one settings object."""
+    groups: dict[int, list[T]] = {}
+    for item in items:
+        groups.setdefault(id(settings_of(item)), []).append(item)
+    return [group[start : start + size] for group in groups.values() for start in range(0, len(group), size)]
+
+
 def _pool_map(
-    function: Callable[[list, Settings], list[FileReport]], tasks: list[list], settings: Settings, jobs: int
+    function: Callable[[list, Settings], list[FileReport]], tasks: list[tuple[Settings, list]], jobs: int
 ) -> Iterator[tuple[int, list[FileReport]]]:
-    """``(task number, function(task, settings))`` as tasks finish.  If a worker dies (killed, out
+    """``(task number, function(items, settings))`` as tasks finish.  If a worker dies (killed, out
     of memory), each file of the tasks it took down gets a report saying so."""
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        futures = {pool.submit(function, task, settings): number for number, task in enumerate(tasks)}
+        futures = {pool.submit(function, items, settings): number for number, (settings, items) in enumerate(tasks)}
         for future in as_completed(futures):
             number = futures[future]
             try:
                 yield number, future.result()
             except BrokenProcessPool:
-                paths = [item if isinstance(item, str) else item[0] for item in tasks[number]]
+                paths = [item if isinstance(item, str) else item[0] for item in tasks[number][1]]
                 yield number, [FileReport(path, error="the worker process checking it died") for path in paths]
 
 

@@ -1,14 +1,21 @@
-"""Configuration: ``[tool.lint-memory]`` in ``pyproject.toml``, or a ``lint-memory.toml``.
+"""Configuration files: ``[tool.lint-memory]`` in ``pyproject.toml``, or a ``lint-memory.toml``.
 
-The nearest file wins, searching from the checked path up to the file-system root (a
-``pyproject.toml`` without the table is passed over, as ruff does).  Command-line values are a
-second layer over the file: ``select`` there starts over, ``extend-select`` / ``ignore`` add to
-it, the path lists replace or extend.  Anything unknown is an error naming the key and the
+Each file is checked under the nearest configuration above it (``find_config``), searching from
+its folder up to the file-system root (a ``pyproject.toml`` without the table is passed over, as
+ruff does); ``resolver`` applies that per file.  ``extend = "../../pyproject.toml"`` reads another
+configuration first and overrides it key by key (``read_chain``; a cycle is an error).  Paths and
+anchored patterns are relative to the folder of the file that writes them.  Command-line values
+are a last layer over the files: ``select`` there starts over, ``extend-select`` / ``ignore`` add
+to it, the path lists replace or extend.  Anything unknown is an error naming the key and the
 file, never silently ignored: a typo in ``ignore`` must not quietly turn a rule back on.
+
+Files are read once per process and folders searched once (both cached); a long-running process
+(the language server) calls ``forget`` when a configuration file may have changed.
 
 ``lint-memory.toml`` holds the same keys at top level::
 
     [tool.lint-memory]          # in pyproject.toml
+    extend = "../pyproject.toml"
     select = ["LCM"]
     extend-select = ["LCM5"]
     ignore = ["LCM104"]
@@ -27,11 +34,11 @@ import difflib
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from lint_memory.project import selection
-from lint_memory.project.settings import Settings
+from lint_memory.project import selection, target
+from lint_memory.project.settings import COMMAND_LINE, FLAGS, STRINGS, Layer, Settings, from_layers
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,9 +49,12 @@ TABLE = "tool.lint-memory"
 CONFIG_NAME = "lint-memory.toml"
 _CODE_LISTS = ("select", "extend-select", "ignore")
 _PATH_LISTS = ("exclude", "extend-exclude")
-_FLAGS = ("respect-gitignore", "force-exclude")
-_STRINGS = ("baseline", "target-langchain")
-KEYS = (*_CODE_LISTS, "per-file-ignores", *_PATH_LISTS, *_FLAGS, *_STRINGS)
+_FLAGS = FLAGS
+_STRINGS = STRINGS
+KEYS = (*_CODE_LISTS, "per-file-ignores", *_PATH_LISTS, *_FLAGS, *_STRINGS, "extend")
+
+_nearest: dict[str, Path | None] = {}  # folder -> the configuration governing it
+_chains: dict[Path, tuple[Layer, ...]] = {}  # configuration file -> its extend chain, base first
 
 
 class ConfigError(ValueError):
@@ -66,20 +76,39 @@ class _Source:
         return ConfigError(message if self.path is None else f"{self.path}: {message}")
 
 
+def forget() -> None:
+    """Drop what was read: configuration files may have changed (the language server calls this)."""
+    _nearest.clear()
+    _chains.clear()
+
+
 def find_config(start: str | Path) -> Path | None:
     """The configuration governing ``start`` (a file or folder): the nearest ``lint-memory.toml``,
     or ``pyproject.toml`` with a ``[tool.lint-memory]`` table, in ``start``'s folder or above."""
-    folder = Path(os.path.abspath(start))
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        own = candidate / CONFIG_NAME
-        if own.is_file():
-            return own
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _table(pyproject) is not None:
-            return pyproject
-    return None
+    folder = os.path.abspath(start)
+    if not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    return nearest_config(folder)
+
+
+def nearest_config(folder: str) -> Path | None:
+    """``find_config`` for an absolute folder, cached per folder: a walk over a tree looks at each
+    folder once, and a file's folder costs a dictionary look-up once its parent was seen."""
+    try:
+        return _nearest[folder]
+    except KeyError:
+        pass
+    own = Path(folder, CONFIG_NAME)
+    pyproject = Path(folder, "pyproject.toml")
+    if own.is_file():
+        found: Path | None = own
+    elif pyproject.is_file() and _table(pyproject) is not None:
+        found = pyproject
+    else:
+        parent = os.path.dirname(folder)
+        found = None if parent == folder else nearest_config(parent)
+    _nearest[folder] = found
+    return found
 
 
 def load_settings(
@@ -89,20 +118,66 @@ def load_settings(
     overrides: Mapping[str, object] | None = None,
     isolated: bool = False,
 ) -> Settings:
-    """Settings for checking ``start``: its configuration file (or ``config_file``; none when
-    ``isolated``) under ``overrides``, which use the file's keys (``"extend-select": [...]``)
-    and come from the command line.  Raises ConfigError."""
+    """Settings for checking ``start`` (a file or folder): its configuration file (or
+    ``config_file``; none when ``isolated``) under ``overrides``, which use the file's keys
+    (``"extend-select": [...]``) and come from the command line.  Raises ConfigError."""
     if isolated:
         path = None
     elif config_file is not None:
-        path = Path(config_file)
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such configuration file")
+        path = explicit_config(config_file)
     else:
         path = find_config(start)
-    layers = [] if path is None else [_validate(_load(path, explicit=config_file is not None), _Source(path))]
-    layers.append(_validate(dict(overrides or {}), _Source(None)))
-    return _settings(layers, str(path.resolve().parent) if path is not None else None)
+    return settings_for(path, command_line(overrides))
+
+
+def explicit_config(config_file: str | Path) -> Path:
+    """The file named with ``--config``, checked to exist."""
+    path = Path(config_file)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file")
+    read_chain(path, explicit=True)
+    return path
+
+
+def command_line(overrides: Mapping[str, object] | None, folder: str | None = None) -> Layer:
+    """The command line's values as the last layer; its paths are relative to ``folder`` (the
+    current folder)."""
+    values = _validate(dict(overrides or {}), _Source(None))
+    return Layer(values, os.path.abspath(folder or os.curdir), COMMAND_LINE)
+
+
+def settings_for(path: Path | None, cli: Layer) -> Settings:
+    """The settings of configuration file ``path`` (None: no file) under the command line."""
+    layers = [*(read_chain(path) if path is not None else ()), cli]
+    return from_layers(layers, str(path.resolve().parent) if path is not None else None)
+
+
+def read_chain(path: Path, *, explicit: bool = False) -> tuple[Layer, ...]:
+    """The layers of configuration file ``path``: those of the file it extends (recursively), then
+    its own.  ``explicit``: named by the user, so a ``pyproject.toml`` must have the table."""
+    key = path.resolve()
+    cached = _chains.get(key)
+    if cached is None:
+        cached = _chains[key] = _chain(path, explicit=explicit, seen=())
+    return cached
+
+
+def _chain(path: Path, *, explicit: bool, seen: tuple[Path, ...]) -> tuple[Layer, ...]:
+    resolved = path.resolve()
+    if resolved in seen:
+        cycle = " -> ".join(str(item) for item in (*seen[seen.index(resolved):], resolved))
+        raise ConfigError(f"{seen[-1]}: `extend` makes a cycle: {cycle}")
+    source = _Source(path)
+    values = _validate(_load(path, explicit=explicit), source)
+    base = values.pop("extend", None)
+    layer = Layer(values, str(resolved.parent), str(path))
+    if base is None:
+        return (layer,)
+    extended = Path(os.path.join(resolved.parent, os.path.expanduser(str(base))))
+    if not extended.is_file():
+        raise source.error(f"{source.key('extend')}: no such configuration file {extended}")
+    parents = _chains.get(extended.resolve()) or _chain(extended, explicit=True, seen=(*seen, resolved))
+    return (*parents, layer)
 
 
 def _load(path: Path, *, explicit: bool) -> dict:
@@ -112,25 +187,6 @@ def _load(path: Path, *, explicit: bool) -> dict:
     if table is None and explicit:
         raise ConfigError(f"{path}: no [{TABLE}] table")
     return table or {}
-
-
-def _settings(layers: list[dict[str, object]], root: str | None) -> Settings:
-    codes = selection.resolve_layers(  # every code was validated with its key
-        [(layer.get("select"), layer.get("extend-select", ()), layer.get("ignore", ())) for layer in layers]
-    )
-    settings = Settings(codes=codes, root=root)
-    per_file: list[tuple[str, frozenset[str]]] = []
-    for layer in layers:
-        if "per-file-ignores" in layer:
-            per_file = list(layer["per-file-ignores"].items())  # type: ignore[attr-defined]
-        if "exclude" in layer:
-            settings = replace(settings, exclude=tuple(layer["exclude"]))  # type: ignore[arg-type]
-        if "extend-exclude" in layer:
-            settings = replace(settings, extend_exclude=(*settings.extend_exclude, *layer["extend-exclude"]))
-        for key in (*_FLAGS, *_STRINGS):
-            if key in layer:
-                settings = replace(settings, **{key.replace("-", "_"): layer[key]})
-    return replace(settings, per_file_ignores=tuple(per_file))
 
 
 def _table(path: Path) -> dict | None:
@@ -161,9 +217,10 @@ def _validate(table: Mapping[str, object], source: _Source) -> dict[str, object]
     values: dict[str, object] = {}
     for key, value in table.items():
         name = source.key(key)
-        if key not in KEYS:
-            close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else f"; known keys: {', '.join(KEYS)}"
+        if key not in KEYS or (key == "extend" and source.path is None):
+            known = KEYS if source.path is not None else KEYS[:-1]
+            close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else f"; known keys: {', '.join(known)}"
             raise source.error(f"unknown key {name}{hint}")
         if key in _CODE_LISTS:
             values[key] = _codes(_strings(value, name, source), name, source)
@@ -184,6 +241,11 @@ def _validate(table: Mapping[str, object], source: _Source) -> dict[str, object]
         else:
             if not isinstance(value, str) or not value.strip():
                 raise source.error(f"{name} must be a non-empty string")
+            if key == "target-langchain":
+                try:
+                    target.parse_setting(value)
+                except target.TargetError as error:
+                    raise source.error(str(error)) from None
             values[key] = os.path.abspath(value) if key == "baseline" and source.path is None else value
     return values
 

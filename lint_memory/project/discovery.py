@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from lint_memory.project import gitignore
-from lint_memory.project.globs import compile_any, translate
+from lint_memory.project.globs import compile_any, escape, translate
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 DEFAULT_EXCLUDES = (
@@ -73,10 +73,26 @@ def _pattern_set(patterns: tuple[str, ...], root: str) -> PathPatterns:
     return PathPatterns(patterns, root)
 
 
+def rebase(pattern: str, folder: str) -> str:
+    """``pattern``, written in a configuration in ``folder``, for use under another root: a pattern
+    anchored to its folder becomes an absolute one; a name pattern matches anywhere already."""
+    body = pattern.strip()
+    anchored = body.startswith("./")
+    body = body[2:] if anchored else body
+    body = body.rstrip("/") or body
+    if not (anchored or "/" in body) or os.path.isabs(body):
+        return pattern
+    return escape(_posix(os.path.abspath(folder))).rstrip("/") + "/" + body
+
+
 def matches(path: str, patterns: tuple[str, ...], root: str | None) -> bool:
     """Does ``path`` (as given: relative to the current folder, or absolute) match any pattern?"""
     absolute = os.path.abspath(path)
     return pattern_set(patterns, root).matches(absolute, os.path.basename(absolute))
+
+
+FolderRules = tuple[PathPatterns, bool, bool]  # a folder's excludes, respect-gitignore, force-exclude
+RulesAt = Callable[[str], FolderRules]  # absolute folder -> the rules its configuration sets
 
 
 def discover(
@@ -86,20 +102,28 @@ def discover(
     root: str | None = None,
     respect_gitignore: bool = True,
     force_exclude: bool = False,
+    rules_at: RulesAt | None = None,
 ) -> Iterator[str]:
-    """Python files and notebooks below ``paths``, in a stable order (sorted within a folder)."""
-    patterns = pattern_set(tuple(exclude), root)
+    """Python files and notebooks below ``paths``, in a stable order (sorted within a folder).
+
+    ``rules_at`` gives each folder its own excludes and flags (each folder under its own
+    configuration); without it the keyword arguments hold everywhere."""
+    if rules_at is None:
+        fixed = (pattern_set(tuple(exclude), root), respect_gitignore, force_exclude)
+        rules_at = lambda folder: fixed  # noqa: E731
     for raw in paths:
         absolute = os.path.abspath(raw)
-        if force_exclude and _force_excluded(absolute, patterns, respect_gitignore):
+        is_dir = os.path.isdir(raw)
+        patterns, respect, force = rules_at(absolute if is_dir else os.path.dirname(absolute))
+        if force and _force_excluded(absolute, patterns, respect):
             continue
-        if not os.path.isdir(raw):
+        if not is_dir:
             yield raw
             continue
-        rules = gitignore.ancestor_rules(absolute) if respect_gitignore else None
+        rules = gitignore.ancestor_rules(absolute) if respect else None
         shown = os.path.normpath(raw)  # `./src/` is shown as `src`
         prefix = "" if shown == os.curdir else shown.rstrip(os.sep) + os.sep
-        yield from _walk(raw, prefix, absolute, patterns, rules or [], respect_gitignore, rules is not None)
+        yield from _walk(raw, prefix, absolute, rules_at, rules or [], respect, rules is not None)
 
 
 def is_excluded(
@@ -133,7 +157,7 @@ def _walk(
     folder: str,
     prefix: str,
     absolute: str,
-    patterns: PathPatterns,
+    rules_at: RulesAt,
     rules: list[gitignore.IgnoreFile],
     respect_gitignore: bool,
     in_repo: bool,
@@ -143,6 +167,7 @@ def _walk(
     except OSError:
         yield prefix.rstrip(os.sep) or folder  # reported as unreadable when checked
         return
+    patterns, respect_here, _ = rules_at(absolute)
     if respect_gitignore:
         names = {entry.name for entry in entries}
         if ".git" in names:  # the top of a work tree (perhaps nested): only its own rules apply
@@ -157,10 +182,12 @@ def _walk(
             if not is_dir and not name.endswith(PYTHON_SUFFIXES):
                 continue
             child = absolute + os.sep + name if absolute != os.sep else os.sep + name
-            if patterns.matches(child, name) or (rules and gitignore.is_ignored(rules, child, is_dir)):
+            if patterns.matches(child, name) or (
+                respect_here and rules and gitignore.is_ignored(rules, child, is_dir)
+            ):
                 continue
             if is_dir:
-                yield from _walk(entry.path, f"{prefix}{name}{os.sep}", child, patterns, rules, respect_gitignore,
+                yield from _walk(entry.path, f"{prefix}{name}{os.sep}", child, rules_at, rules, respect_gitignore,
                                  in_repo)
             elif entry.is_file():
                 yield f"{prefix}{name}"

@@ -76,6 +76,11 @@ def _character_class(body: str) -> str:
     return f"[{'^' if negate else ''}{body}]"
 
 
+def escape(text: str) -> str:
+    """``text`` as a pattern matching exactly itself (a folder name may hold ``*`` or ``[``)."""
+    return re.sub(r"([*?\[\\])", r"\\\1", text)
+
+
 def compile_any(sources: list[str]) -> re.Pattern[str] | None:
     """One expression matching what any of the translated patterns matches (None for none)."""
     if not sources:
