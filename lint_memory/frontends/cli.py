@@ -28,6 +28,7 @@ from lint_memory.output import formats, ruff_table
 from lint_memory.output.docs import rule_section
 from lint_memory.project import config, selection, target
 from lint_memory.project.baseline import BaselineError, load_baseline, write_baseline
+from lint_memory.project.resolver import Resolver, RunOptions
 from lint_memory.project.settings import Settings
 from lint_memory.rules import BY_CODE, RULES, Rule
 
@@ -108,8 +109,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     migration.add_argument("--baseline", metavar="FILE",
                            help="report only the findings this baseline does not record "
                            "(default: `baseline` in the configuration)")
-    migration.add_argument("--write-baseline", metavar="FILE",
-                           help="record every current finding in FILE (replacing it) and exit 0")
+    migration.add_argument("--write-baseline", metavar="FILE", nargs="?", const=True,
+                           help="record every current finding in FILE (replacing it) and exit 0; without FILE, "
+                           "each configuration's own `baseline` file gets the findings of its files")
     migration.add_argument("--add-noqa", action="store_true",
                            help="add `# noqa: LCMxxx` comments to every finding that would be reported")
     add_selection_arguments(parser)
@@ -134,6 +136,8 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     settings.add_argument("--config", metavar="FILE",
                           help="read this file (a pyproject.toml or lint-memory.toml) instead of the nearest one")
     settings.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    settings.add_argument("--show-settings", action="store_true",
+                          help="print the settings each PATH is checked under and the files they come from, and exit")
     settings.add_argument("--no-prefilter", action="store_true", help="parse every file (slower; for debugging)")
 
 
@@ -147,19 +151,34 @@ _CONFLICTS = (
 )
 
 
-def check_settings(args: argparse.Namespace) -> Settings:
-    """The configuration file's settings under the command line's."""
+def check_settings(args: argparse.Namespace, *, plan_fixes: bool | None = None) -> Resolver:
+    """Each file's settings: its nearest configuration file's (or ``--config``'s, or none with
+    ``--isolated``) under the command line's.  The configuration of the folder holding every path
+    is read now, so that a broken one is an error before any file is read."""
     overrides = {
         name.replace("_", "-"): getattr(args, name)
         for name in _OVERRIDES
         if getattr(args, name, None) is not None
     }
-    start = _common_folder(args.paths)
-    settings = config.load_settings(start, config_file=args.config, overrides=overrides, isolated=args.isolated)
-    if settings.target_langchain is not None:
-        target.parse_setting(settings.target_langchain)  # a bad value is an error before any file is read
-    settings = replace(settings, plan_fixes=_needs_fixes(args))
-    return replace(settings, prefilter=False) if args.no_prefilter else settings
+    plan = _needs_fixes(args) if plan_fixes is None else plan_fixes
+    options = RunOptions(prefilter=not args.no_prefilter, plan_fixes=plan)
+    resolver = Resolver(overrides, config_file=args.config, isolated=args.isolated, options=options, paths=args.paths)
+    run_settings(resolver, args.paths)
+    return resolver
+
+
+def run_settings(resolver: Resolver, paths: Sequence[str]) -> Settings:
+    """The settings of the folder holding every path: the run's root and what is said once per run."""
+    return resolver.for_folder(_common_folder(paths))
+
+
+def show_settings(args: argparse.Namespace) -> int:
+    """``--show-settings``: each path's resolved settings and the files they come from."""
+    from lint_memory.project import show
+
+    resolver = check_settings(args)
+    sys.stdout.write("\n".join(show.describe(resolver, path) for path in args.paths))
+    return EXIT_CLEAN
 
 
 def _needs_fixes(args: argparse.Namespace) -> bool:
@@ -174,14 +193,15 @@ def _needs_fixes(args: argparse.Namespace) -> bool:
 
 
 def _common_folder(paths: Sequence[str]) -> str:
-    """Where to look for the configuration: the deepest folder holding every path."""
+    """The deepest folder holding every path."""
     try:
-        return os.path.commonpath([os.path.abspath(path) for path in paths])
+        common = os.path.commonpath([os.path.abspath(path) for path in paths])
     except ValueError:  # different drives (Windows)
         return os.getcwd()
+    return common if os.path.isdir(common) or not os.path.exists(common) else os.path.dirname(common)
 
 
-def collect(args: argparse.Namespace, settings: Settings) -> list[FileReport]:
+def collect(args: argparse.Namespace, settings: Resolver) -> list[FileReport]:
     bar = progress.for_stderr()
     reports = runner.check_paths(args.paths, settings, progress=bar)
     if not reports:
@@ -207,7 +227,7 @@ class Outcome:
 # --- fixing ------------------------------------------------------------------------------------
 
 
-def fix(args: argparse.Namespace, settings: Settings, reports: list[FileReport]) -> int:
+def fix(args: argparse.Namespace, settings: Resolver, reports: list[FileReport]) -> int:
     """Apply the fixes (``--fix``), file by file, each written atomically; the files that changed
     are checked again, so the reports hold what remains, where it now is.  Returns how many
     findings were fixed.  A file that cannot be fixed (unreadable, read-only, changed since it was
@@ -228,7 +248,7 @@ def fix(args: argparse.Namespace, settings: Settings, reports: list[FileReport])
         paths = [reports[index].path for index in changed]
         fresh = {report.path: report for report in runner.check_paths(paths, settings)}
         for index, path in zip(changed, paths, strict=True):
-            reports[index] = fresh.get(path) or runner.check_file(path, settings)
+            reports[index] = fresh.get(path) or runner.check_file(path, settings.for_file(path))
         _report_errors([reports[index] for index in changed])
     return fixed
 
@@ -260,28 +280,34 @@ def _plural(count: int, word: str) -> str:
 # --- baseline and noqa ---------------------------------------------------------------------------
 
 
-def baseline_path(settings: Settings) -> str | None:
-    """The baseline to apply: ``--baseline`` (made absolute by ``config``) or the configured one,
-    relative to the configuration's folder."""
-    if not settings.baseline:
-        return None
-    return os.path.join(settings.root or os.curdir, settings.baseline)
+def apply_baseline(resolver: Resolver, reports: list[FileReport]) -> list[FileReport]:
+    """Drop the findings each file's baseline records (its configuration's, or ``--baseline``'s);
+    say on stderr (stdout may be a JSON document) how many recorded findings no longer occur, so
+    that the file can be tightened."""
+    kept: dict[int, FileReport] = {}
+    for (path, root), group in _by_baseline(resolver, reports).items():
+        if path is None:
+            continue
+        result = load_baseline(path).apply([reports[index] for index in group], root)
+        kept.update(zip(group, result.reports, strict=True))
+        stale = result.stale_count
+        if stale:
+            gone = "finding recorded in the baseline no longer occurs" if stale == 1 else (
+                "findings recorded in the baseline no longer occur")
+            print(f"lint-memory: {stale} {gone}; drop {'it' if stale == 1 else 'them'} with "
+                  f"`lint-memory check --write-baseline {_shown(path)}`", file=sys.stderr)
+    return [kept.get(index, report) for index, report in enumerate(reports)]
 
 
-def apply_baseline(settings: Settings, reports: list[FileReport]) -> list[FileReport]:
-    """Drop the findings the baseline records; say on stderr (stdout may be a JSON document) how
-    many recorded findings no longer occur, so that the file can be tightened."""
-    path = baseline_path(settings)
-    if path is None:
-        return reports
-    result = load_baseline(path).apply(reports, settings.root)
-    stale = result.stale_count
-    if stale:
-        gone = "finding recorded in the baseline no longer occurs" if stale == 1 else (
-            "findings recorded in the baseline no longer occur")
-        print(f"lint-memory: {stale} {gone}; drop {'it' if stale == 1 else 'them'} with "
-              f"`lint-memory check --write-baseline {_shown(path)}`", file=sys.stderr)
-    return result.reports
+def _by_baseline(resolver: Resolver, reports: Sequence[FileReport]) -> dict[tuple[str | None, str | None], list[int]]:
+    """Report indexes grouped by (baseline file, folder its names are relative to), in order."""
+    groups: dict[tuple[str | None, str | None], list[int]] = {}
+    for index, report in enumerate(reports):
+        settings = resolver.for_file(report.path)
+        path = settings.baseline_file
+        key = (os.path.abspath(path) if path else None, settings.fingerprint_root)
+        groups.setdefault(key, []).append(index)
+    return groups
 
 
 def _shown(path: str) -> str:
@@ -292,18 +318,47 @@ def _shown(path: str) -> str:
         return path
 
 
-def record_baseline(args: argparse.Namespace, settings: Settings, reports: list[FileReport]) -> int:
-    """``--write-baseline``: every current finding, fingerprinted relative to the same root that
-    applying the baseline uses (the configuration's folder, else the current folder)."""
+def record_baseline(args: argparse.Namespace, resolver: Resolver, reports: list[FileReport]) -> int:
+    """``--write-baseline FILE``: every current finding in FILE, fingerprinted relative to the same
+    root that applying it with ``--baseline FILE`` uses (the run's root).  ``--write-baseline``
+    alone: each configuration's own ``baseline`` file, with the findings of the files under it."""
     if any(report.error for report in reports):
-        print(f"lint-memory: error: {args.write_baseline} not written: some files could not be checked",
+        print(f"lint-memory: error: {_baseline_target(args)} not written: some files could not be checked",
               file=sys.stderr)
         return EXIT_ERROR
-    entries = write_baseline(args.write_baseline, reports, settings.root)
+    if args.write_baseline is not True:
+        root = resolver.run_root
+        _record(args.write_baseline, reports, root)
+        configurations = {resolver.for_file(report.path).sources[-1:] for report in reports}
+        if len(configurations) > 1:
+            print(f"lint-memory: {_shown(args.write_baseline)} holds the findings of files under "
+                  f"{len(configurations)} configurations, named relative to {_shown(root or os.curdir)}; apply it "
+                  f"with `--baseline {_shown(args.write_baseline)}` (each configuration's own `baseline` "
+                  "file is written by `--write-baseline` without a file name)", file=sys.stderr)
+        return EXIT_CLEAN
+    groups = _by_baseline(resolver, reports)
+    unrecorded = groups.pop((None, None), []) + [i for (path, _), g in groups.items() if path is None for i in g]
+    groups = {key: group for key, group in groups.items() if key[0] is not None}
+    if not groups:
+        raise UsageError("no `baseline` is configured for the checked files: name the file, "
+                         "`--write-baseline FILE`")
+    for (path, root), group in groups.items():
+        _record(path, [reports[index] for index in group], root)  # type: ignore[arg-type]
+    if unrecorded:
+        print(f"lint-memory: warning: {_plural(len(unrecorded), 'checked file')} with no `baseline` configured "
+              "not recorded", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _baseline_target(args: argparse.Namespace) -> str:
+    return "the baselines" if args.write_baseline is True else args.write_baseline
+
+
+def _record(path: str, reports: Sequence[FileReport], root: str | None) -> None:
+    entries = write_baseline(path, reports, root)
     findings = sum(len(report.findings) for report in reports)
     print(f"lint-memory: recorded {_plural(findings, 'finding')} ({entries} {'entry' if entries == 1 else 'entries'}) "
-          f"in {args.write_baseline}", file=sys.stderr)
-    return EXIT_CLEAN
+          f"in {_shown(path) if os.path.isabs(path) else path}", file=sys.stderr)
 
 
 def add_noqa_comments(reports: list[FileReport]) -> int:
@@ -326,13 +381,14 @@ def add_noqa_comments(reports: list[FileReport]) -> int:
 
 def emit(
     args: argparse.Namespace,
-    settings: Settings,
+    resolver: Resolver,
     reports: list[FileReport],
     outcome: Outcome | None = None,
 ) -> None:
     outcome = outcome or Outcome()
     text_format = args.output_format in formats.TEXT_FORMATS
-    options = output.Options(codes=settings.codes, colour=text_format and output.colour_enabled(sys.stdout))
+    codes = frozenset().union(*(settings.codes for settings in resolver.seen()))
+    options = output.Options(codes=codes, colour=text_format and output.colour_enabled(sys.stdout))
     if args.statistics:
         stats = output.statistics(reports)
         if args.output_format == "json":
@@ -362,6 +418,8 @@ def run_check(args: argparse.Namespace) -> int:
     for first, second in _CONFLICTS:
         if getattr(args, first) and getattr(args, second):
             raise UsageError(f"--{first.replace('_', '-')} cannot be used with --{second.replace('_', '-')}")
+    if args.show_settings:
+        return show_settings(args)
     settings = check_settings(args)
     reports = collect(args, settings)
     if args.diff:
@@ -393,9 +451,9 @@ def run_report(args: argparse.Namespace) -> int:
     """What is left to migrate, baselined findings included, per rule and top-level package."""
     from lint_memory.output import report
 
-    settings = replace(check_settings(args), plan_fixes=True)  # "Fixable" is what --fix would fix
+    settings = check_settings(args, plan_fixes=True)  # "Fixable" is what --fix would fix
     reports = collect(args, settings)
-    migration = report.build_report(reports, _report_root(settings, args.paths))
+    migration = report.build_report(reports, _report_root(run_settings(settings, args.paths), args.paths))
     render = report.render_markdown if args.output_format == "markdown" else report.render_table
     sys.stdout.write(render(migration))
     return EXIT_ERROR if any(r.error for r in reports) else EXIT_CLEAN
