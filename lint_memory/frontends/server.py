@@ -1,9 +1,11 @@
 """``lint-memory server``: the Language Server Protocol front end, over stdio (pygls).
 
 Open Python files and notebook cells get the engine's findings as diagnostics on open, change and
-save, with the configuration ``lint-memory check`` would use for them (the nearest
-``pyproject.toml`` or ``lint-memory.toml``: selection, per-file ignores, excludes, baseline) and
-the same noqa semantics.  Hover on a flagged name explains the rule; code actions offer each fix,
+save, with the configuration ``lint-memory check`` would use for them (each document its own: the
+nearest ``pyproject.toml`` or ``lint-memory.toml`` above it, with its ``extend`` chain: selection,
+per-file ignores, excludes, baseline, and the LangChain target of its package) and the same noqa
+semantics.  A change to a configuration or project file (reported by the client's file watcher,
+or the save of a document, which re-reads its folder's) is picked up without a restart.  Hover on a flagged name explains the rule; code actions offer each fix,
 "fix all" and a ``# noqa: LCMxxx`` suppression.
 
 Timing: a change to a document with no check under way is checked at once; a change that comes
@@ -45,6 +47,7 @@ from lint_memory.frontends.lsp_convert import FIX_ALL_KIND, Columns
 from lint_memory.model import Edit, FileReport, Finding, Fix
 from lint_memory.project import add_noqa, config, target
 from lint_memory.project.baseline import Baseline, BaselineError, load_baseline
+from lint_memory.project.resolver import Resolver
 from lint_memory.project.settings import Settings
 from lint_memory.rules import has_fixes, is_diagnostic
 
@@ -56,7 +59,8 @@ NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
     ],
     save=True,
 )
-WATCHED_CONFIGS = ("**/pyproject.toml", f"**/{config.CONFIG_NAME}")
+# Configuration files, and the project files a package's LangChain target is read from.
+WATCHED_CONFIGS = ("**/pyproject.toml", f"**/{config.CONFIG_NAME}", "**/requirements*.txt", "**/setup.cfg")
 FIX_ALL_TITLE = "lint-memory: fix all auto-fixable issues in this file"
 
 logger = logging.getLogger(__name__)
@@ -75,9 +79,7 @@ class Project:
 
     @property
     def baseline_path(self) -> str | None:
-        if not self.settings.baseline:
-            return None
-        return os.path.join(self.settings.root or os.curdir, self.settings.baseline)
+        return self.settings.baseline_file
 
 
 @dataclass
@@ -123,7 +125,7 @@ def check(text: str, path: str, project: Project, *, is_notebook: bool = False) 
         return FileReport(path, source=text)
     report = runner.check_text(text, path, settings, is_notebook=is_notebook)
     if project.baseline is not None and report.findings:
-        report = project.baseline.apply([report], settings.root).reports[0]
+        report = project.baseline.apply([report], settings.fingerprint_root).reports[0]
     return report
 
 
@@ -168,6 +170,7 @@ class LintMemoryServer(LanguageServer):
         self._notebook_cells: dict[str, list[str]] = {}  # notebook uri -> cell uris last published
         self._pending: dict[str, asyncio.Task] = {}  # document or notebook uri -> scheduled check
         self._projects: dict[str, Project] = {}  # folder -> its configuration
+        self._resolver = Resolver()  # each folder's nearest configuration, no command line
         self._warned: set[str] = set()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lint-memory-check")
         self._planner: ProcessPoolExecutor | None = None
@@ -191,7 +194,7 @@ class LintMemoryServer(LanguageServer):
 
     def _load_project(self, folder: str) -> Project:
         try:
-            settings = config.load_settings(folder)
+            settings = self._resolver.for_folder(folder)
         except config.ConfigError as error:
             self._warn_once(f"lint-memory: {error}; using the default settings")
             settings = Settings()
@@ -224,7 +227,11 @@ class LintMemoryServer(LanguageServer):
             self._warn_once(f"lint-memory: {error}; showing every finding")
 
     def forget_projects(self, path: str | None = None) -> None:
-        """Re-read the configuration: for a file's folder, or everywhere when a config file changed."""
+        """Re-read the configuration: for a file's folder (on open and save), or everywhere when a
+        configuration or project file changed.  The files themselves are read again either way:
+        what is cached per folder is only the answer for a folder whose documents did not change."""
+        self._resolver.forget()
+        target.forget()
         if path is None:
             self._projects.clear()
             self._warned.clear()
