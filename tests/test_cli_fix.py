@@ -430,7 +430,8 @@ def test_a_bad_target_setting_is_a_configuration_error(tmp_path):
     result = run("check", "--fix", cwd=path.parent)
     assert result.returncode == 2
     assert result.stderr == (
-        "lint-memory: error: `target-langchain` must be a LangChain version such as \"1\" or \"0.3\", not 'latest'\n"
+        f"lint-memory: error: {path.parent / 'lint-memory.toml'}: "
+        "`target-langchain` must be a LangChain version such as \"1\" or \"0.3\", not 'latest'\n"
     )
     assert path.read_text(encoding="utf-8").startswith("from langchain.memory")
 
