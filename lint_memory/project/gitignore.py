@@ -13,6 +13,9 @@ tree with a 14-line ``.gitignore`` 1.8 times slower (360 ms instead of 200 ms). 
 expressions ``pathspec`` compiles for the patterns are joined into one alternation, last line
 first, and the first alternative that matches gives the verdict: the same answer from one search,
 within 20% of the hand-written matcher this replaced (195 ms instead of 165 ms on that tree).
+Importing ``pathspec`` costs about 17 ms of CPU (measured on a loaded machine), paid by any run
+that meets a ``.gitignore``, ``--force-exclude`` (pre-commit) included; against the ~70 ms
+start-up target that is visible, so it is imported only then.
 """
 
 from __future__ import annotations
