@@ -526,7 +526,8 @@ async def test_nearest_pyproject_applies_and_reloads(client: LanguageClient, tmp
     assert rows(await published(client, test, version=1)) == [r for r in LEGACY[:-1] if r[1] != "LCM100"]
     assert rows(await published(client, generated, version=1)) == []
     assert [r.register_options["watchers"] for r in client.registrations] == [
-        [{"globPattern": "**/pyproject.toml"}, {"globPattern": "**/lint-memory.toml"}],
+        [{"globPattern": "**/pyproject.toml"}, {"globPattern": "**/lint-memory.toml"},
+         {"globPattern": "**/requirements*.txt"}, {"globPattern": "**/setup.cfg"}],
     ]
 
     # the client reports the edited pyproject.toml: every open file is checked again
@@ -547,6 +548,43 @@ async def test_nearest_pyproject_applies_and_reloads(client: LanguageClient, tmp
          "using the default settings"),
     ]
     assert client.messages[0].type == types.MessageType.Warning
+
+
+@pytest.mark.asyncio
+async def test_each_document_under_its_own_package_configuration(client: LanguageClient, tmp_path: Path):
+    """The monorepo fixture (tests/test_monorepo.py): each document gets its package's selection,
+    baseline and target, and an edit to the configuration they both extend reaches both."""
+    shutil.copytree(Path(__file__).parent / "fixtures" / "monorepo", tmp_path, dirs_exist_ok=True)
+    (tmp_path / ".git").mkdir()
+    documents = {}
+    for name in ("services/a/chat.py", "services/b/chat.py", "services/b/legacy.py", "libs/shared/history.py"):
+        documents[name] = open_file(client, tmp_path, name, (tmp_path / name).read_text(encoding="utf-8"))
+    a, b = documents["services/a/chat.py"], documents["services/b/chat.py"]
+    assert rows(await published(client, a, version=1)) == [(1, "LCM100"), (1, "LCM400"), (1, "LCM400"), (4, "LCM100")]
+    assert rows(await published(client, b, version=1)) == [
+        (1, "LCM100"), (1, "LCM400"), (1, "LCM104"), (1, "LCM400"), (2, "LCM500"), (4, "LCM100"), (5, "LCM104"),
+        (9, "LCM500"),
+    ]
+    assert rows(await published(client, documents["services/b/legacy.py"], version=1)) == []  # b's baseline
+    shared = documents["libs/shared/history.py"]
+    assert rows(await published(client, shared, version=1)) == [(1, "LCM104"), (1, "LCM400"), (4, "LCM104")]
+
+    async def fix_titles(uri: str) -> list[tuple[str, bool]]:
+        return [(action.title, action.is_preferred) for action in await quick_fixes(client, uri, 0, 35)
+                if "suppress" not in action.title]
+
+    title = "lint-memory: Import `ConversationBufferMemory` from `langchain_classic.memory`"
+    assert await fix_titles(b) == [(title, True)]  # langchain>=1,<2: safe
+    assert await fix_titles(a) == [(f"{title} (unsafe)", False)]  # langchain<0.4
+
+    root = tmp_path / "pyproject.toml"
+    root.write_text(root.read_text(encoding="utf-8") + 'ignore = ["LCM100"]\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=root.as_uri(), type=types.FileChangeType.Changed),
+    ]))
+    await asyncio.wait_for(_until(lambda: len(client.published[a]) == 2 and len(client.published[b]) == 2), 10)
+    assert rows(client.published[a][1].diagnostics) == [(1, "LCM400"), (1, "LCM400")]
+    assert "LCM100" not in {code for _, code in rows(client.published[b][1].diagnostics)}
 
 
 @pytest.mark.asyncio
