@@ -22,19 +22,14 @@ from lint_memory.project.resolver import Resolver
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monorepo"
 
-# Every finding of the fixture, per file (relative to its root), as (line, column, code).
-A_CHAT = [(1, 30, "LCM100"), (1, 30, "LCM400"), (1, 56, "LCM400"), (4, 10, "LCM100")]  # LCM104 ignored
-B_CHAT = [(1, 30, "LCM100"), (1, 30, "LCM400"), (1, 56, "LCM104"), (1, 56, "LCM400"), (2, 46, "LCM500"),
-          (4, 10, "LCM100"), (5, 11, "LCM104"), (9, 12, "LCM500")]  # LCM5 selected
-A_TESTS = [(1, 30, "LCM100"), (1, 30, "LCM400"), (3, 10, "LCM100")]  # LCM302 ignored by the root's per-file-ignores
-SHARED = [(1, 30, "LCM104"), (1, 30, "LCM400"), (4, 10, "LCM104")]  # the root's settings: no LCM5
-EXPECTED = {
-    "libs/shared/history.py": SHARED,
-    "services/a/chat.py": A_CHAT,
-    "services/a/tests/conversation.py": A_TESTS,
-    "services/b/chat.py": B_CHAT,
-    # services/b/legacy.py: all in b's baseline; services/b/generated/: the root's extend-exclude
-}
+# Every finding of the fixture, per file (relative to its root), as [line, column, code]:
+# services/a: LCM104 ignored; services/b: LCM5 selected; services/a/tests: LCM302 ignored by the
+# root's per-file-ignores; libs/shared: the root's settings (no LCM5); services/b/legacy.py: all
+# in b's baseline; services/b/generated/: the root's extend-exclude.  tests/test_precommit.py
+# and tests/test_server.py expect the same.
+EXPECTED = {name: [tuple(row) for row in rows]
+            for name, rows in json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8")).items()}
+A_CHAT, B_CHAT = EXPECTED["services/a/chat.py"], EXPECTED["services/b/chat.py"]
 
 
 @pytest.fixture

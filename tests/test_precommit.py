@@ -3,7 +3,9 @@ checkout (as it is now, uncommitted changes included) and `git commit` runs it."
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -108,3 +110,32 @@ def test_the_hook_checks_notebooks(project, environment):
     failed = commit(project, environment, "chat.ipynb", notebook)
     assert failed.returncode == 1
     assert " --> chat.ipynb:cell 2:2:30" in failed.stdout + failed.stderr
+
+
+def test_a_commit_touching_two_packages_checks_each_file_under_its_own_configuration(
+    tmp_path, environment, hook_repository
+):
+    """The monorepo fixture (tests/test_monorepo.py), committed at once: every staged file gets the
+    answer `lint-memory check` gives it from the root or from inside its service."""
+    repository, revision = hook_repository
+    monorepo = CHECKOUT / "tests" / "fixtures" / "monorepo"
+    shutil.copytree(monorepo, tmp_path, dirs_exist_ok=True)
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repository}\n    rev: {revision}\n    hooks:\n      - id: lint-memory\n"
+        "        args: [--output-format=concise]\n",
+        encoding="utf-8",
+    )
+    assert git(tmp_path, environment, "init", "-q").returncode == 0
+    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=tmp_path, env=environment,
+                               capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stderr
+    git(tmp_path, environment, "add", "-A")
+    failed = git(tmp_path, environment, "commit", "-m", "two services")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    found: dict[str, list[list]] = {}
+    for line in (failed.stdout + failed.stderr).splitlines():
+        match = re.match(r"^(\S+\.py):(\d+):(\d+): (LCM\d+) ", line)
+        if match:
+            found.setdefault(match[1], []).append([int(match[2]), int(match[3]), match[4]])
+    expected = json.loads((monorepo / "expected.json").read_text(encoding="utf-8"))
+    assert {name: sorted(rows) for name, rows in found.items()} == expected
