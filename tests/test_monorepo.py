@@ -210,3 +210,46 @@ def test_write_baseline_to_one_file_says_so(repo):
     nothing = run("libs", "--write-baseline", cwd=repo)
     assert nothing.returncode == 2
     assert "no `baseline` is configured for the checked files" in nothing.stderr
+
+
+@pytest.mark.parametrize("screen_in_pool", [False, True])
+def test_the_process_pool_checks_each_file_under_its_own_settings(repo, monkeypatch, screen_in_pool):
+    from lint_memory import runner
+    from lint_memory.project.resolver import RunOptions
+
+    for service in ("a", "b"):
+        text = (repo / "services" / service / "chat.py").read_text(encoding="utf-8")
+        for number in range(20):
+            (repo / "services" / service / f"copy_{number}.py").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(runner, "PARALLEL_THRESHOLD", 4)
+    monkeypatch.setattr(runner, "BATCH_SIZE", 3)
+    if screen_in_pool:
+        monkeypatch.setattr(runner, "SCREEN_IN_POOL", 10)
+        monkeypatch.setattr(runner, "SCREEN_BATCH", 7)
+    reports = runner.check_paths([str(repo)], Resolver(options=RunOptions(jobs=2)))
+    found = {Path(report.path).relative_to(repo).as_posix(): sorted((f.line, f.col + 1, f.code)
+                                                                    for f in report.findings)
+             for report in reports if report.findings}
+    for service, rows in (("a", A_CHAT), ("b", B_CHAT)):
+        for number in range(20):
+            assert found[f"services/{service}/copy_{number}.py"] == rows
+    assert found["libs/shared/history.py"] == EXPECTED["libs/shared/history.py"]
+    assert "services/b/generated/models.py" not in found
+
+
+def test_anchored_patterns_of_an_extended_file_stay_relative_to_its_folder(tmp_path):
+    (tmp_path / "lint-memory.toml").write_text('extend-exclude = ["pkg/old", "./top.py"]\n')
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "lint-memory.toml").write_text('extend = "../lint-memory.toml"\nextend-exclude = ["./vendor"]\n')
+    legacy = "from langchain.memory import ConversationBufferMemory\n"
+    for name in ("top.py", "pkg/top.py", "pkg/old/a.py", "pkg/vendor/b.py", "pkg/pkg/old/c.py", "vendor/d.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(legacy)
+    checked = {"pkg/top.py", "pkg/pkg/old/c.py", "vendor/d.py"}
+    for cwd in (tmp_path, pkg):
+        result = run("--output-format", "json", str(tmp_path), cwd=cwd)
+        assert set(per_file(result, tmp_path)) == checked
+    settings = Resolver().for_folder(str(pkg))
+    here = tmp_path.resolve().as_posix()
+    assert settings.extend_exclude == (f"{here}/pkg/old", f"{here}/top.py", "./vendor")

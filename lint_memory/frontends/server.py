@@ -5,8 +5,9 @@ save, with the configuration ``lint-memory check`` would use for them (each docu
 nearest ``pyproject.toml`` or ``lint-memory.toml`` above it, with its ``extend`` chain: selection,
 per-file ignores, excludes, baseline, and the LangChain target of its package) and the same noqa
 semantics.  A change to a configuration or project file (reported by the client's file watcher,
-or the save of a document, which re-reads its folder's) is picked up without a restart.  Hover on a flagged name explains the rule; code actions offer each fix,
-"fix all" and a ``# noqa: LCMxxx`` suppression.
+or the save of a document, which re-reads its folder's) is picked up without a restart.  Hover on
+a flagged name explains the rule; code actions offer each fix, "fix all" and a ``# noqa: LCMxxx``
+suppression.
 
 Timing: a change to a document with no check under way is checked at once; a change that comes
 while one is still pending or running (a burst of keystrokes, a multi-cursor edit) replaces it and

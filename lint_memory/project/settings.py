@@ -89,7 +89,8 @@ def from_layers(layers: Sequence[Layer], root: str | None) -> Settings:
          for layer in layers]
     )
     here = os.path.abspath(root or os.curdir)
-    settings = Settings(codes=codes, root=root, sources=tuple(layer.source for layer in layers if layer.source != COMMAND_LINE))
+    files = tuple(layer.source for layer in layers if layer.source != COMMAND_LINE)
+    settings = Settings(codes=codes, root=root, sources=files)
     per_file: list[tuple[str, frozenset[str]]] = []
     for layer in layers:
         values = layer.values

@@ -14,7 +14,7 @@ from lint_memory.project.resolver import Resolver
 from lint_memory.project.settings import COMMAND_LINE, FLAGS, Layer
 
 _CODE_KEYS = ("select", "extend-select", "ignore")
-_PATH_KEYS = ("per-file-ignores", "exclude", "extend-exclude", *FLAGS, "baseline")
+_FILE_KEYS = ("per-file-ignores", "exclude", "extend-exclude", *FLAGS, "baseline")
 
 
 def describe(resolver: Resolver, path: str) -> str:
@@ -39,7 +39,7 @@ def describe(resolver: Resolver, path: str) -> str:
         for layer in layers:
             if key in layer.values:
                 lines.append(_line(key, layer.values[key], _origin(layer)))
-    for key in _PATH_KEYS:
+    for key in _FILE_KEYS:
         value = getattr(settings, key.replace("-", "_"))
         if key == "per-file-ignores":
             value = {glob: sorted(codes) for glob, codes in value}
@@ -56,7 +56,8 @@ def _target_line(value: str | None, layers: Sequence[Layer], path: str) -> str:
         return _line("target-langchain", value, _set_by(layers, "target-langchain"))
     declared = target.declaration_for(path)
     if declared is None:
-        return _line("target-langchain", None, "unknown: no package file (pyproject.toml, setup.cfg, requirements*.txt)")
+        return _line("target-langchain", None,
+                     "unknown: no package file (pyproject.toml, setup.cfg, requirements*.txt)")
     files = ", ".join(_shown(file) for file in declared.files)
     if not declared.requirements:
         return _line("target-langchain", None, f"unknown: {files} declares no langchain requirement")
