@@ -327,7 +327,8 @@ def _screen_here(
             continue
         if progress:
             progress.advance()
-    screened = {id(settings): replace(settings, prefilter=False) for settings in each}  # pending files passed it
+    distinct = {id(settings): settings for settings in each}.values()
+    screened = {id(settings): replace(settings, prefilter=False) for settings in distinct}  # pending passed it
     if jobs > 1 and len(pending) >= PARALLEL_THRESHOLD:
         batches = _batches(pending, lambda item: each[item[0]], BATCH_SIZE)
         tasks = [(screened[id(each[batch[0][0]])], [(path, data) for _, path, data in batch]) for batch in batches]

@@ -1,1 +1,2 @@
-"""The checked project: configuration, settings, file discovery, gitignore, selection, baselines, add-noqa."""
+"""The checked project: configuration files, per-file settings (resolver), file discovery, gitignore, selection,
+the LangChain target, baselines, add-noqa, --show-settings."""

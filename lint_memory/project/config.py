@@ -98,12 +98,12 @@ def nearest_config(folder: str) -> Path | None:
         return _nearest[folder]
     except KeyError:
         pass
-    own = Path(folder, CONFIG_NAME)
-    pyproject = Path(folder, "pyproject.toml")
-    if own.is_file():
-        found: Path | None = own
-    elif pyproject.is_file() and _table(pyproject) is not None:
-        found = pyproject
+    own = os.path.join(folder, CONFIG_NAME)
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(own):
+        found: Path | None = Path(own)
+    elif os.path.isfile(pyproject) and _table(Path(pyproject)) is not None:
+        found = Path(pyproject)
     else:
         parent = os.path.dirname(folder)
         found = None if parent == folder else nearest_config(parent)

@@ -49,6 +49,7 @@ class Resolver:
         self.isolated = isolated
         self.options = options
         self._by_folder: dict[str, Settings] = {}
+        self._by_written: dict[str, Settings] = {}  # a file's folder as the run wrote it (cwd-relative)
         self._by_config: dict[Path | None, Settings] = {}
         self._rules: dict[int, FolderRules] = {}  # id(settings) -> the compiled excludes
         self.run_root = self._config_root(_common_folder(paths)) if paths else None
@@ -68,7 +69,11 @@ class Resolver:
         return settings
 
     def for_file(self, path: str) -> Settings:
-        return self.for_folder(os.path.dirname(os.path.abspath(path)))
+        folder = os.path.dirname(path)  # as written: a run names most folders one way
+        settings = self._by_written.get(folder)
+        if settings is None:
+            settings = self._by_written[folder] = self.for_folder(os.path.abspath(folder or os.curdir))
+        return settings
 
     def _for_config(self, path: Path | None) -> Settings:
         key = path.resolve() if path is not None else None
@@ -90,6 +95,7 @@ class Resolver:
         """Read the configuration files again (they may have changed)."""
         config.forget()
         self._by_folder.clear()
+        self._by_written.clear()
         self._by_config.clear()
         self._rules.clear()
 
