@@ -337,7 +337,7 @@ def record_baseline(args: argparse.Namespace, resolver: Resolver, reports: list[
                   "file is written by `--write-baseline` without a file name)", file=sys.stderr)
         return EXIT_CLEAN
     groups = _by_baseline(resolver, reports)
-    unrecorded = groups.pop((None, None), []) + [i for (path, _), g in groups.items() if path is None for i in g]
+    unrecorded = [index for (path, _), group in groups.items() if path is None for index in group]
     groups = {key: group for key, group in groups.items() if key[0] is not None}
     if not groups:
         raise UsageError("no `baseline` is configured for the checked files: name the file, "
