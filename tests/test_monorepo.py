@@ -253,3 +253,17 @@ def test_anchored_patterns_of_an_extended_file_stay_relative_to_its_folder(tmp_p
     settings = Resolver().for_folder(str(pkg))
     here = tmp_path.resolve().as_posix()
     assert settings.extend_exclude == (f"{here}/pkg/old", f"{here}/top.py", "./vendor")
+
+
+def test_extend_errors_name_the_file(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "lint-memory.toml").write_text('extend = "../pyproject.toml"\n')
+    with pytest.raises(config.ConfigError, match=r"pyproject\.toml: no \[tool\.lint-memory\] table"):
+        config.load_settings(tmp_path / "pkg")
+    (tmp_path / "pkg" / "lint-memory.toml").write_text("extend = 1\n")
+    config.forget()
+    with pytest.raises(config.ConfigError, match=r"lint-memory\.toml: `extend` must be a non-empty string"):
+        config.load_settings(tmp_path / "pkg")
+    with pytest.raises(config.ConfigError, match=r"unknown key `--extend`"):
+        config.load_settings(tmp_path, isolated=True, overrides={"extend": "x.toml"})
