@@ -42,8 +42,8 @@ from pygls.lsp.client import LanguageClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lint_memory import runner  # after the path is set
-from lint_memory.project.settings import Settings
+from lint_memory import runner  # noqa: E402  (after the path is set)
+from lint_memory.project.settings import Settings  # noqa: E402
 
 BUDGET_MS = 200.0
 LINES = 2000

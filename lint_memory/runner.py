@@ -126,7 +126,7 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
 
     try:
         planner.plan_fixes(report, settings.target_langchain, tree=tree)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         for finding in report.findings:
             finding.fix = None
         report.error = f"while planning fixes: {type(error).__name__}: {error}"

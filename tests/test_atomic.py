@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from lint_memory import runner
 from lint_memory import fix as fixes
+from lint_memory import runner
 from lint_memory.project.settings import Settings
 from lint_memory.source import atomic
 

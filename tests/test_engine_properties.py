@@ -11,13 +11,13 @@ import ast
 import pytest
 
 pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from lint_memory.catalog import entries as catalog  # noqa: E402
+from lint_memory.catalog import entries as catalog
 from lint_memory.catalog import index as lookup
-from lint_memory.engine import check_source, might_match, might_match_text  # noqa: E402
-from lint_memory.source.noqa import Suppressions  # noqa: E402
+from lint_memory.engine import check_source, might_match, might_match_text
+from lint_memory.source.noqa import Suppressions
 
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")  # generated code calls literals
 PROMISED = (SyntaxError, ValueError, RecursionError, MemoryError)

@@ -77,7 +77,7 @@ def test_noqa_comments():
     assert lcm_lines(done) == [
         "noqa.py:2:30: LCM400",  # noqa: LCM101 silences only LCM101
         "noqa.py:3:30: LCM400",  # noqa:LCM1 silences the LCM1xx prefix
-        "noqa.py:5:30: LCM104",  # noqa: E501 is about another code
+        "noqa.py:5:30: LCM104",  # the E501 noqa is about another code
         "noqa.py:5:30: LCM400",
         "noqa.py:6:30: LCM102",  # NOQA:LCM4, upper case
         "noqa.py:11:10: LCM100",  # noqa: LCM2 is another prefix

@@ -24,7 +24,7 @@ def rewrite(statement: Statement, moves: dict[int, str], text: Text) -> str | No
         module = cst.parse_module(statement.code)
         (line,) = module.body
         (node,) = line.body  # type: ignore[misc]
-    except Exception:  # noqa: BLE001  libcst rejects a few statements Python accepts: no fix
+    except Exception:  # libcst rejects a few statements Python accepts: no fix
         return None
     if not isinstance(node, (cst.Import, cst.ImportFrom)):
         return None

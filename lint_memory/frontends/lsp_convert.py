@@ -135,7 +135,7 @@ def _key(edit: Edit) -> tuple:
 def _clash(one: Edit, other: Edit) -> bool:
     start, end = (one.row, one.col), (one.end_row, one.end_col)
     other_start, other_end = (other.row, other.col), (other.end_row, other.end_col)
-    return start < other_end and other_start < end or start == other_start
+    return (start < other_end and other_start < end) or start == other_start
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:

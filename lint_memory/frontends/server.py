@@ -32,7 +32,7 @@ import logging
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -199,6 +199,7 @@ class LintMemoryServer(LanguageServer):
         except config.ConfigError as error:
             self._warn_once(f"lint-memory: {error}; using the default settings")
             settings = Settings()
+        line: str | None
         try:
             if settings.target_langchain is not None:
                 line = target.parse_setting(settings.target_langchain)
@@ -275,7 +276,7 @@ class LintMemoryServer(LanguageServer):
             await self.refresh(uri)
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001  keep serving: the next change checks again
+        except Exception:  # keep serving: the next change checks again
             self._log(types.MessageType.Error, f"checking {uri} failed:\n{traceback.format_exc()}")
         finally:
             if self._pending.get(uri) is task:
@@ -353,7 +354,7 @@ class LintMemoryServer(LanguageServer):
             plan.task = asyncio.ensure_future(self._plan(plan))
         try:
             await asyncio.shield(plan.task)
-        except Exception as error:  # noqa: BLE001  quick fixes are lost, suppressions still work
+        except Exception as error:  # quick fixes are lost, suppressions still work
             plan.task = None
             self._log(types.MessageType.Error, f"planning fixes for {plan.report.path} failed: {error}")
             return False
@@ -420,7 +421,7 @@ class LintMemoryServer(LanguageServer):
         )
         try:
             await self.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
-        except Exception as error:  # noqa: BLE001  the client said it could; saving still re-reads
+        except Exception as error:  # the client said it could; saving still re-reads
             self._log(types.MessageType.Warning, f"could not watch configuration files: {error}")
 
     def on_did_open(self, params: types.DidOpenTextDocumentParams) -> None:
@@ -533,7 +534,7 @@ class LintMemoryServer(LanguageServer):
         checked = await self.current(uri) if action.kind == FIX_ALL_KIND and uri else None
         if checked is None or not await self.planned(checked) or not self._current_text(checked):
             return action
-        edits = lsp_convert.combined_edits(f.fix for f in checked.findings if _safe(f.fix))
+        edits = lsp_convert.combined_edits(f.fix for f in checked.findings if f.fix is not None and _safe(f.fix))
         if not edits:
             return action
         try:
@@ -592,7 +593,7 @@ class LintMemoryServer(LanguageServer):
         return types.WorkspaceEdit(changes={checked.uri: edits})
 
 
-def _kinds(only: list[str] | None) -> Callable[[str], bool]:
+def _kinds(only: Sequence[str] | None) -> Callable[[str], bool]:
     """Whether a code action of a kind was asked for (``only`` lists kinds and their prefixes)."""
     if not only:
         return lambda kind: True

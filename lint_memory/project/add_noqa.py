@@ -20,7 +20,7 @@ import re
 import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from lint_memory.model import FileReport, Finding
 from lint_memory.rules import is_diagnostic
@@ -326,7 +326,8 @@ def _source_spans(text: str) -> dict[int, list[tuple[int, int]]]:
 
 
 def _skip(text: str, index: int) -> int:
-    return _JSON_SPACE.match(text, index).end()
+    space = _JSON_SPACE.match(text, index)
+    return space.end() if space is not None else index
 
 
 def _expect(text: str, index: int, char: str) -> None:

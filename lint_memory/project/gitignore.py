@@ -57,7 +57,7 @@ def parse(text: str, base: str) -> IgnoreFile | None:
                 if pattern.include is not None and pattern.regex is not None][::-1]
     if not patterns:
         return None
-    sources = [pattern.regex.pattern.replace(_DIRECTORY_GROUP, "(?:") for pattern in patterns]
+    sources = [pattern.regex.pattern.replace(_DIRECTORY_GROUP, "(?:") for pattern in patterns]  # type: ignore[union-attr]
     rules = re.compile("|".join(f"({source})" for source in sources), re.DOTALL)
     if rules.groups != len(patterns):  # pragma: no cover - a pathspec release with other groups
         raise RuntimeError("unexpected groups in pathspec's patterns")

@@ -10,8 +10,9 @@ governing configuration's are made absolute, so that ``root`` stays that configu
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from lint_memory.project import discovery, selection
 from lint_memory.project.discovery import DEFAULT_EXCLUDES
@@ -85,8 +86,14 @@ def from_layers(layers: Sequence[Layer], root: str | None) -> Settings:
     """The settings after each layer in turn.  ``root`` is the governing configuration's folder
     (None without one: the current folder).  Codes were validated when the layers were read."""
     codes = selection.resolve_layers(
-        [(layer.values.get("select"), layer.values.get("extend-select", ()), layer.values.get("ignore", ()))
-         for layer in layers]
+        [
+            (
+                cast("Iterable[str] | None", layer.values.get("select")),
+                cast("Iterable[str]", layer.values.get("extend-select", ())),
+                cast("Iterable[str]", layer.values.get("ignore", ())),
+            )
+            for layer in layers
+        ]
     )
     here = os.path.abspath(root or os.curdir)
     files = tuple(layer.source for layer in layers if layer.source != COMMAND_LINE)
@@ -108,7 +115,7 @@ def from_layers(layers: Sequence[Layer], root: str | None) -> Settings:
             settings = replace(settings, extend_exclude=(*settings.extend_exclude, *anchored(values["extend-exclude"])))
         for key in (*FLAGS, *STRINGS):
             if key in values:
-                settings = replace(settings, **{key.replace("-", "_"): values[key]})
+                settings = replace(settings, **{key.replace("-", "_"): values[key]})  # type: ignore[arg-type]
         if "baseline" in values:
             settings = replace(settings, baseline_root=None if not moved else os.path.abspath(layer.folder))
     return replace(settings, per_file_ignores=tuple(per_file))

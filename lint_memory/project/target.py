@@ -147,6 +147,8 @@ class _Bounds:
 
     def _top_minor(self) -> int | None:
         """The minor version of the highest admitted 0.x release (high < 1.0 here)."""
+        if self.high is None:
+            return None
         high = _pad(self.high)
         if self.high_inclusive or any(high[2:]):
             return high[1]

@@ -107,10 +107,7 @@ def differences(legacy: Transcript, migrated: Transcript, summary: bool = False)
     if len(legacy.views) != len(migrated.views):
         found.append(f"{len(legacy.views)} model calls before, {len(migrated.views)} after")
     for number, (before, after) in enumerate(zip(legacy.views, migrated.views), start=1):
-        if summary:
-            same = before.as_summary_view() == after.as_summary_view()
-        else:
-            same = before == after
+        same = before.as_summary_view() == after.as_summary_view() if summary else before == after
         if not same:
             found.append(f"call {number}: before {before!r}\n        after  {after!r}")
     if legacy.replies != migrated.replies:
