@@ -23,8 +23,6 @@ import re
 import tokenize
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from functools import cache
 from io import BytesIO
@@ -381,6 +379,9 @@ def _pool_map(
 ) -> Iterator[tuple[int, list[FileReport]]]:
     """``(task number, function(items, settings))`` as tasks finish.  If a worker dies (killed, out
     of memory), each file of the tasks it took down gets a report saying so."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only a large run pays for the import
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         futures = {pool.submit(function, items, settings): number for number, (settings, items) in enumerate(tasks)}
         for future in as_completed(futures):
