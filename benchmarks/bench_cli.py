@@ -46,7 +46,8 @@ from lint_memory.output import formats, ruff_table  # noqa: E402
 from lint_memory.project import discovery  # noqa: E402
 from lint_memory.project.settings import Settings  # noqa: E402
 from lint_memory.rules import LINT_RULES  # noqa: E402
-from lint_memory.source.decode import decode, split_lines  # noqa: E402
+from lint_memory.source.decode import decode  # noqa: E402
+from lint_memory.source.lines import split_lines  # noqa: E402
 
 PER_FOLDER = 1000  # files per top-level folder: the 1k / 5k / 10k sizes are whole folders
 LEGACY_EVERY = 50  # one file in 50 (2%) is legacy LangChain code
