@@ -23,8 +23,6 @@ import re
 import tokenize
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from functools import cache
 from io import BytesIO
@@ -89,9 +87,7 @@ def check_bytes(path: str, data: bytes, settings: Settings) -> FileReport:
     is_notebook = path.endswith(".ipynb")
 
     def run() -> ast.Module | None:
-        if settings.prefilter and not _needs_check(data, is_notebook):
-            if is_notebook:  # cheap next to parsing: a broken notebook is reported wherever it is
-                _load_notebook(decode_notebook(data))
+        if settings.prefilter and not _needs_check(data, is_notebook, settings.codes_for(path)):
             return None
         return _check(report, decode_notebook(data) if is_notebook else decode(data), is_notebook)
 
@@ -149,33 +145,40 @@ def _load_notebook(text: str) -> notebook.Notebook:
         raise SourceError("LCM903", f"invalid notebook: {error}") from None
 
 
-def _needs_check(data: bytes, is_notebook: bool) -> bool:
-    """False only when ``data`` provably has no finding and decodes cleanly.
+def _needs_check(data: bytes, is_notebook: bool, codes: frozenset[str] | None = None) -> bool:
+    """False only when ``data`` provably has no finding of ``codes`` (default: any) and decodes cleanly.
 
     The engine's filter wants the source as Python sees identifiers: decoded and NFKC-normalised.
     Both are skipped when they provably change nothing it looks for.  ASCII bytes are the same
     letters in every ASCII-compatible encoding, unless a coding cookie names another encoding
     (UTF-7 spells letters with other letters).  NFKC never deletes a character and only adds
     ASCII letters where a non-ASCII character decomposes to them (``ｌ``, ``ﬁ``, ``𝐦``): without
-    one, every run of letters the filter looks for is already in the raw bytes, so they are
-    tested with the non-ASCII bytes taken out (which can join runs, never split them).
+    one, every word the filter looks for is already in the raw bytes, so they are tested with
+    the non-ASCII bytes taken out.  That can join runs of letters, never split them, and never
+    touches a word Python reads: outside strings and comments, a non-ASCII character can only
+    belong to an identifier (which a word next to it is then part of), so the words the filter
+    needs stand between ASCII characters, and keep their neighbours.
     """
     if b"\x00" in data:
         return True  # reported as LCM902 / LCM903
-    if is_notebook and b"\\u" in data:
-        return True  # a JSON escape can spell any letter
-    if not is_notebook and _foreign_cookie(data):
-        return engine.might_match_text(decode(data))
+    if is_notebook:  # the filter reads the code the engine reads, not its JSON spelling
+        try:
+            book = notebook.load(decode_notebook(data))
+        except notebook.NotebookError:
+            return True  # reported as LCM903: a broken notebook is reported wherever it is
+        return engine.might_match_text(book.source, codes)
+    if _foreign_cookie(data):
+        return engine.might_match_text(decode(data), codes)
     if data.isascii():
-        return engine.might_match(data)
+        return engine.might_match(data, codes)
     try:
         others = data.translate(None, _ASCII_BYTES).decode("utf-8")  # the non-ASCII characters, in order
         data.decode("utf-8")  # undecodable bytes are reported (as LCM902 / LCM903) by the check
     except UnicodeDecodeError:
         return True
     if any(_spells_ascii(char) for char in set(others)):
-        return engine.might_match_text(decode_notebook(data) if is_notebook else decode(data))
-    return engine.might_match(data.translate(None, _NON_ASCII_BYTES))
+        return engine.might_match_text(decode(data), codes)
+    return engine.might_match(data.translate(None, _NON_ASCII_BYTES), codes)
 
 
 _ASCII_BYTES = bytes(range(0x80))
@@ -319,9 +322,8 @@ def _screen_here(
         data = _read(path)
         if isinstance(data, FileReport):
             reports[index] = _filtered(data, settings)
-        elif settings.prefilter and not _cheap_needs_check(data, path):
-            # cleared; a notebook is still loaded, so that a broken one is reported
-            reports[index] = check_bytes(path, data, settings) if path.endswith(".ipynb") else FileReport(path)
+        elif settings.prefilter and not _cheap_needs_check(data, path, settings):
+            reports[index] = FileReport(path)  # cleared (a broken notebook is not: it is reported)
         else:
             pending.append((index, path, data))
             continue
@@ -377,6 +379,9 @@ def _pool_map(
 ) -> Iterator[tuple[int, list[FileReport]]]:
     """``(task number, function(items, settings))`` as tasks finish.  If a worker dies (killed, out
     of memory), each file of the tasks it took down gets a report saying so."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only a large run pays for the import
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         futures = {pool.submit(function, items, settings): number for number, (settings, items) in enumerate(tasks)}
         for future in as_completed(futures):
@@ -388,10 +393,10 @@ def _pool_map(
                 yield number, [FileReport(path, error="the worker process checking it died") for path in paths]
 
 
-def _cheap_needs_check(data: bytes, path: str) -> bool:
+def _cheap_needs_check(data: bytes, path: str, settings: Settings) -> bool:
     """``_needs_check`` where a decoding problem means "check it" (the check reports it)."""
     try:
-        return _needs_check(data, path.endswith(".ipynb"))
+        return _needs_check(data, path.endswith(".ipynb"), settings.codes_for(path))
     except SourceError:
         return True
 

@@ -141,7 +141,7 @@ def test_prefilter_never_hides_a_finding(tmp_path, name, data):
 
 
 def test_non_ascii_files_without_lookalikes_are_skipped_unparsed(tmp_path):
-    path = write(tmp_path / "plain.py", "# Grüße, 日本語, ✓ — “quotes”\nx = 'langchain memory'\n".encode())
+    path = write(tmp_path / "plain.py", "# Grüße, 日本語, ✓ — “quotes”\nfrom langchain.chains import LLMChain\nLLMChain(memory=None)\n".encode())
     report = runner.check_file(str(path), SETTINGS)
     assert (report.parsed, report.findings) == (True, [])  # `langchain` and `memory` are there: parsed
     other = write(tmp_path / "other.py", "# Grüße, 日本語 ✓\nx = 1\n".encode())

@@ -147,9 +147,11 @@ def test_files_without_langchain_or_memory_tokens_are_skipped():
 
 
 def test_bytes_that_are_not_utf8_do_not_break_the_filter():
-    assert might_match(b"import langchain\n\xff\xfe\nmemory = 1\n")
+    source = b"from langchain.memory import ConversationBufferMemory\n"
+    assert check_source(source.decode())
+    assert might_match(source + b"# \xff\xfe\n")
     assert not might_match(b"\xff\xfe\x00 nothing here")
-    assert might_match_text("import langchain\n\ud800\nmemory = 1\n")  # a lone surrogate
+    assert might_match_text("from langchain.memory import ConversationBufferMemory\n\ud800\n")  # a lone surrogate
 
 
 def test_string_annotations_must_be_plain_literals():

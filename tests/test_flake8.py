@@ -133,7 +133,8 @@ def test_rule_fixtures_default_selection_leaves_out_opt_in_codes(expected_marks)
 def test_deep_nesting_is_reported_not_a_crash(tmp_path):
     # Python parses 600 nested lambdas and pyflakes copes; the engine's visitor runs out of depth.
     (tmp_path / "deep.py").write_text(
-        "import langchain\nmemory = 1\nx = " + "lambda: " * 600 + "memory\n", encoding="utf-8"
+        "from langchain.memory import ConversationBufferMemory\nx = " + "lambda: " * 600 + "ConversationBufferMemory\n",
+        encoding="utf-8",
     )
     done = flake8("--select", "LCM", "deep.py", cwd=tmp_path)
     assert done.returncode == 1

@@ -97,7 +97,7 @@ def test_fixable_counts_safe_fixes_and_mentions_unsafe_ones(project):
 
 
 def test_files_that_cannot_be_checked_are_counted_apart(project):
-    (project / "broken.py").write_text("from langchain_classic.memory import X\ndef f(:\n", encoding="utf-8")
+    (project / "broken.py").write_text("from langchain.memory import X\ndef f(:\n", encoding="utf-8")
     (project / "chat" / "service.py").unlink()
     (project / "chat" / "legacy.py").unlink()
     assert (

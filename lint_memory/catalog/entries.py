@@ -314,10 +314,9 @@ MEMORY_API: frozenset[str] = frozenset({
 # Class-level constructors that return an instance (`ConversationSummaryMemory.from_messages(...)`).
 CONSTRUCTOR_PREFIXES: tuple[str, ...] = ("from_", "construct", "model_construct", "parse_obj", "model_validate")
 
-# Pre-filter seeds: lowercase substrings of which every catalog name, moved module and memory keyword
-# contains at least one.  Names not covered are added by the pre-filter itself, so this list only
-# affects speed, never soundness.
+# Pre-filter seeds (``lint_memory.prefilter``): case-sensitive substrings of the words that a finding
+# needs first (class names, the removed modules' last parts, the memory keyword).  Words no seed
+# covers are added by the pre-filter itself, so this list only affects speed, never soundness.
 PREFILTER_SEEDS: tuple[str, ...] = (
-    "memory", "conversation", "summarizermixin", "entitystore", "messagehistor", "message_histor",
-    "messageconverter",
+    "emory", "onversation", "SummarizerMixin", "EntityStore", "MessageHistory", "MessageConverter",
 )

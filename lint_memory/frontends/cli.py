@@ -6,6 +6,11 @@ the reports between collecting and emitting them slot in between: ``--fix`` (app
 the changed files again so what remains is reported where it now is) and the baseline filter.
 ``--diff``, ``--write-baseline`` and ``--add-noqa`` replace emitting with their own action.
 
+Start-up time is what a pre-commit hook or an editor that shells out waits for on every file, so
+what only some runs need is imported where it is used: fixing (libcst), baselines, ``--add-noqa``,
+the output formats other than the chosen one, ``rules`` and ``explain``; and only the invoked
+subcommand's arguments are built.
+
 Exit status: 0 clean, 1 findings, 2 usage or configuration error (or a bug while checking a
 file).  Problems with the input are findings (LCM9xx), never an exit 2.  With ``--fix``, what
 counts is what remains (ruff's semantics); ``--diff`` exits 1 when it would change something.
@@ -14,23 +19,22 @@ counts is what remains (ruff's semantics); ``--diff`` exits 1 when it would chan
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lint_memory import __version__, runner
-from lint_memory.frontends import progress
-from lint_memory.model import FileReport
 from lint_memory.output import common as output
-from lint_memory.output import formats, ruff_table
-from lint_memory.output.docs import rule_section
+from lint_memory.output import formats
 from lint_memory.project import config, selection, target
-from lint_memory.project.baseline import BaselineError, load_baseline, write_baseline
 from lint_memory.project.resolver import Resolver, RunOptions
-from lint_memory.project.settings import Settings
 from lint_memory.rules import BY_CODE, RULES, Rule
+
+if TYPE_CHECKING:
+    from lint_memory.model import FileReport
+    from lint_memory.project.settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -49,7 +53,9 @@ def _list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, the parser of that subcommand alone (the others'
+    arguments are not built: a pre-commit hook runs ``check`` once per batch of files)."""
     parser = argparse.ArgumentParser(
         prog="lint-memory",
         description="Find deprecated LangChain memory code and say what replaces it.",
@@ -58,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     for command in SUBCOMMANDS:
+        if only is not None and command.name != only:
+            continue
         sub = commands.add_parser(command.name, help=command.help, description=command.help)
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
@@ -68,18 +76,32 @@ class UsageError(Exception):
     """Options that cannot go together."""
 
 
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The exceptions that report a mistake in the options or the configuration (exit 2).  The
+    baseline's is only raised once its module is loaded."""
+    errors: list[type[Exception]] = [config.ConfigError, selection.SelectionError, target.TargetError, UsageError]
+    baseline = sys.modules.get("lint_memory.project.baseline")
+    if baseline is not None:
+        errors.append(baseline.BaselineError)
+    return tuple(errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)  # a usage error exits 2 from here
+    argv = sys.argv[1:] if argv is None else list(argv)
+    named = argv[0] if argv and argv[0] in {command.name for command in SUBCOMMANDS} else None
+    args = build_parser(named).parse_args(argv)  # a usage error exits 2 from here
     try:
         return args.run(args)
-    except (config.ConfigError, selection.SelectionError, target.TargetError, BaselineError, UsageError) as error:
-        print(f"lint-memory: error: {error}", file=sys.stderr)
-        return EXIT_ERROR
     except BrokenPipeError:  # `lint-memory check | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CLEAN
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Exception as error:
+        if not isinstance(error, _user_errors()):
+            raise
+        print(f"lint-memory: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 # --- check -------------------------------------------------------------------------------------
@@ -202,6 +224,8 @@ def _common_folder(paths: Sequence[str]) -> str:
 
 
 def collect(args: argparse.Namespace, settings: Resolver) -> list[FileReport]:
+    from lint_memory.frontends import progress
+
     bar = progress.for_stderr()
     reports = runner.check_paths(args.paths, settings, progress=bar)
     if not reports:
@@ -288,6 +312,8 @@ def apply_baseline(resolver: Resolver, reports: list[FileReport]) -> list[FileRe
     for (path, root), group in _by_baseline(resolver, reports).items():
         if path is None:
             continue
+        from lint_memory.project.baseline import load_baseline
+
         result = load_baseline(path).apply([reports[index] for index in group], root)
         kept.update(zip(group, result.reports, strict=True))
         stale = result.stale_count
@@ -355,6 +381,8 @@ def _baseline_target(args: argparse.Namespace) -> str:
 
 
 def _record(path: str, reports: Sequence[FileReport], root: str | None) -> None:
+    from lint_memory.project.baseline import write_baseline
+
     entries = write_baseline(path, reports, root)
     findings = sum(len(report.findings) for report in reports)
     print(f"lint-memory: recorded {_plural(findings, 'finding')} ({entries} {'entry' if entries == 1 else 'entries'}) "
@@ -495,8 +523,12 @@ def rule_json(rule: Rule) -> dict:
 
 def run_rules(args: argparse.Namespace) -> int:
     if args.output_format == "json":
+        import json
+
         print(json.dumps([rule_json(rule) for rule in RULES], indent=2))
     elif args.output_format == "ruff":
+        from lint_memory.output import ruff_table
+
         sys.stdout.write(ruff_table.render())
     else:
         for rule in RULES:
@@ -514,6 +546,8 @@ def run_explain(args: argparse.Namespace) -> int:
     if rule is None:
         print(f"lint-memory: error: unknown rule `{args.code}`", file=sys.stderr)
         return EXIT_ERROR
+    from lint_memory.output.docs import rule_section
+
     sys.stdout.write(rule_section(rule, level=1))
     return EXIT_CLEAN
 

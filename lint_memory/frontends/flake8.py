@@ -3,6 +3,8 @@
 flake8 parses the file, applies ``# noqa`` and selection; this class only runs the shared engine
 on the tree it is given.  LCM500/LCM501 are added to flake8's default ignore list (opt-in).
 A tree nested beyond the recursion limit is reported as LCM904 instead of crashing flake8.
+flake8 loads every plugin for every run: the engine is imported on the first file the pre-filter
+lets through, so a run over files that cannot have a finding pays for the pre-filter only.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from lint_memory import __version__, engine
+from lint_memory import __version__
+from lint_memory.prefilter import might_match_text
 from lint_memory.rules import BY_CODE, OPT_IN_CODES
 
 
@@ -27,8 +30,10 @@ class MemoryChecker:
         option_manager.extend_default_ignore(sorted(OPT_IN_CODES))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        if not engine.might_match_text("".join(self.lines)):
+        if not might_match_text("".join(self.lines)):
             return
+        from lint_memory import engine  # the visitor: only for a file that may have a finding
+
         lines = [line.rstrip("\r\n") for line in self.lines]
         try:
             found = engine.check_tree(self.tree, lines)

@@ -122,7 +122,9 @@ def check(text: str, path: str, project: Project, *, is_notebook: bool = False) 
     """What ``lint-memory check`` reports for this text: pre-filter, engine, noqa, selection,
     per-file ignores, baseline.  Runs on the worker thread."""
     settings = project.settings
-    if settings.prefilter and "\x00" not in text and not engine.might_match(text.encode("utf-8", "surrogatepass")):
+    # The filter reads Python source: a notebook's JSON spells code with escapes (checked in full).
+    prefilter = settings.prefilter and not is_notebook and "\x00" not in text
+    if prefilter and not engine.might_match(text.encode("utf-8", "surrogatepass"), settings.codes_for(path)):
         return FileReport(path, source=text)
     report = runner.check_text(text, path, settings, is_notebook=is_notebook)
     if project.baseline is not None and report.findings:
