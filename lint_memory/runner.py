@@ -118,10 +118,10 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
     libcst).  A bug in the planner costs the file its fixes, never its findings."""
     if not any(finding.target is not None and has_fixes(finding.code) for finding in report.findings):
         return
-    from lint_memory.fix import planner  # libcst: only for a file that has something to fix
+    from lint_memory.fix import planner  # libcst: only when the fixes' edits are rendered
 
     try:
-        planner.plan_fixes(report, settings.target_langchain, tree=tree)
+        planner.plan_fixes(report, settings.target_langchain, tree=tree, render=settings.render_fixes)
     except Exception as error:
         for finding in report.findings:
             finding.fix = None

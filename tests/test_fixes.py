@@ -12,7 +12,7 @@ import pytest
 
 from lint_memory import fix as fixes
 from lint_memory import runner
-from lint_memory.fix import planner
+from lint_memory.fix import layout
 from lint_memory.model import Applicability, FileReport, Finding, Fix
 from lint_memory.output import common as output
 from lint_memory.project.settings import Settings
@@ -327,7 +327,7 @@ def test_fix_file_leaves_the_file_alone_when_the_result_would_not_parse(tmp_path
     path.write_text("from langchain.memory import ConversationBufferMemory\n", encoding="utf-8")
     report = runner.check_file(str(path), SETTINGS)
     fixes.plan_fixes(report, "1")
-    monkeypatch.setattr(planner, "rewrite", lambda statement, moves, text: "from import (")
+    monkeypatch.setattr(layout, "rewrite", lambda statement, moves, text: "from import (")
     result = fixes.fix_file(str(path), report, unsafe=True, write=True)
     assert result.error.startswith("no fix applied: the result would not parse")
     assert not result.changed and result.fixed == []

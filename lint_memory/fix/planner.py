@@ -6,7 +6,11 @@ Both ask ``Planner.changes`` for the rewrite, so a finding's JSON ``fix`` is exa
 fix of that statement, the fix of an unsafe finding with all of them (what ``--fix
 --unsafe-fixes`` does).
 
-Statements are rewritten one at a time (``fix.layout``).  ``import langchain.memory`` (no alias)
+Statements are rewritten one at a time (``fix.layout``, the only module that imports libcst).
+A planner that does not render (``render=False``, for output that only marks what is fixable:
+the full and concise formats, ``--statistics``, ``report``) decides the same fixes without libcst
+and gives each the statement's own text as its edit, so it never changes anything if applied;
+such fixes are never serialised or applied.  ``import langchain.memory`` (no alias)
 binds ``langchain``, so its fix also rewrites every ``langchain.memory...`` reference that the
 import provides (``fix.references``); when one cannot be rewritten the import gets no fix.
 """
@@ -20,7 +24,6 @@ from dataclasses import dataclass
 from lint_memory.fix.applicability import applicability, fixable
 from lint_memory.fix.cells import edit, module_code, module_position, one_cell
 from lint_memory.fix.imports import Site, sites
-from lint_memory.fix.layout import rewrite
 from lint_memory.fix.references import References
 from lint_memory.fix.text import Position, Replacement, Text
 from lint_memory.model import Applicability, FileReport, Finding, Fix
@@ -37,9 +40,11 @@ class Change:
 
 
 class Planner:
-    def __init__(self, text: str, tree: ast.Module | None = None) -> None:
-        """``tree``: ``text`` already parsed (by the check), to save parsing it again."""
+    def __init__(self, text: str, tree: ast.Module | None = None, *, render: bool = True) -> None:
+        """``tree``: ``text`` already parsed (by the check), to save parsing it again; ``render``:
+        write each statement's new source (with libcst), or only decide which fixes there are."""
         self.text = Text(text)
+        self.render = render
         self.tree: ast.Module | None = tree
         if tree is None:
             try:
@@ -89,18 +94,26 @@ class Planner:
             change.edits += rewrites.get(where, [])
         for key, change in by_statement.items():
             statement = change.sites[0].statement
-            new = rewrite(statement, moves[key], self.text)
+            if self.render:
+                from lint_memory.fix.layout import rewrite  # libcst: only when the new source is needed
+
+                new = rewrite(statement, moves[key], self.text)
+            else:
+                new = self.text.slice(statement.start, statement.end)
             change.edits = [Replacement(statement.start, statement.end, new), *change.edits] if new is not None else []
         return list(by_statement.values())
 
 
-def plan_fixes(report: FileReport, target: str | None = None, *, tree: ast.Module | None = None) -> None:
+def plan_fixes(
+    report: FileReport, target: str | None = None, *, tree: ast.Module | None = None, render: bool = True
+) -> None:
     """Attach a ``Fix`` to every fixable LCM400 finding of ``report``.
 
     ``target`` is the ``target-langchain`` setting; without it, the project's declared
     ``langchain`` requirement is looked up from ``report.path``.  ``tree`` is the Python file's
     ``report.source`` as the check parsed it (parsing it again costs as much as the planning).
-    Findings that cannot be fixed keep ``fix = None``.  Raises ``target.TargetError`` for a
+    Findings that cannot be fixed keep ``fix = None``.  ``render=False`` plans without libcst: the
+    fixes say which findings are fixable and how safely, but their edits change nothing.  Raises ``target.TargetError`` for a
     malformed ``target``.
     """
     found = [f for f in report.findings if fixable(f)]
@@ -110,7 +123,7 @@ def plan_fixes(report: FileReport, target: str | None = None, *, tree: ast.Modul
     book = report.notebook
     positions = [(f, module_position(book, f)) for f in found]
     levels = {id(f): applicability(f.target or "", line) for f in found}
-    planner = Planner(module_code(book), None) if book else Planner(report.source, tree)
+    planner = Planner(module_code(book), None, render=render) if book else Planner(report.source, tree, render=render)
     for finding in found:
         finding.fix = None
     for level in (Applicability.SAFE, Applicability.UNSAFE):

@@ -183,7 +183,7 @@ def check_settings(args: argparse.Namespace, *, plan_fixes: bool | None = None) 
         if getattr(args, name, None) is not None
     }
     plan = _needs_fixes(args) if plan_fixes is None else plan_fixes
-    options = RunOptions(prefilter=not args.no_prefilter, plan_fixes=plan)
+    options = RunOptions(prefilter=not args.no_prefilter, plan_fixes=plan, render_fixes=_renders_fixes(args))
     resolver = Resolver(overrides, config_file=args.config, isolated=args.isolated, options=options, paths=args.paths)
     run_settings(resolver, args.paths)
     return resolver
@@ -212,6 +212,18 @@ def _needs_fixes(args: argparse.Namespace) -> bool:
     if getattr(args, "write_baseline", None) or getattr(args, "add_noqa", False):
         return False
     return args.output_format not in ("github", "gitlab") or getattr(args, "statistics", False)
+
+
+def _renders_fixes(args: argparse.Namespace) -> bool:
+    """Whether the fixes' edits are needed: to apply or show them (``--fix``, ``--diff``) or to carry
+    them (JSON, SARIF).  The text formats, ``--statistics`` and ``report`` only mark what is fixable,
+    which the planner decides without libcst (importing it costs more than checking a file)."""
+    if getattr(args, "fix", False) or getattr(args, "diff", False):
+        return True
+    return getattr(args, "output_format", None) not in _MARKING_FORMATS
+
+
+_MARKING_FORMATS = frozenset({"full", "concise", "table", "markdown"})
 
 
 def _common_folder(paths: Sequence[str]) -> str:

@@ -29,6 +29,7 @@ class RunOptions:
 
     prefilter: bool = True
     plan_fixes: bool = False
+    render_fixes: bool = True  # False: plan which findings are fixable without writing the edits (no libcst)
     jobs: int = 0
 
 
@@ -83,7 +84,13 @@ class Resolver:
             if "baseline" in self.cli.values:  # one baseline for the whole run, fingerprinted from the run's root
                 settings = replace(settings, baseline_root=self.run_root)
             options = self.options
-            settings = replace(settings, prefilter=options.prefilter, plan_fixes=options.plan_fixes, jobs=options.jobs)
+            settings = replace(
+                settings,
+                prefilter=options.prefilter,
+                plan_fixes=options.plan_fixes,
+                render_fixes=options.render_fixes,
+                jobs=options.jobs,
+            )
             self._by_config[key] = settings
         return settings
 

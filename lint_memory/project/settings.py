@@ -49,6 +49,7 @@ class Settings:
     target_langchain: str | None = None  # `[tool.lint-memory] target-langchain`
     root: str | None = None  # folder of the configuration file; patterns and paths are relative to it
     plan_fixes: bool = False  # attach the planned LCM400 fixes to the findings (see `runner._plan`)
+    render_fixes: bool = True  # with their edits (libcst); False: only which findings are fixable
     baseline_root: str | None = None  # folder of the layer that named the baseline (None: `root`)
     sources: tuple[str, ...] = ()  # the configuration files these came from, base first
 

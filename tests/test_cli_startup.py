@@ -1,0 +1,74 @@
+"""The plain check imports only what it needs: no libcst to mark fixable findings.
+
+Importing libcst costs more than checking a file, so the text formats (which only mark what
+``--fix`` would fix) plan fixes without it; the formats that carry the edits, ``--fix`` and
+``--diff`` still render them.  The marks must be the same either way.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+LEGACY = (
+    "from langchain.memory.chat_message_histories import RedisChatMessageHistory\n"
+    "from langchain.memory import ConversationBufferMemory\n"
+    "\n"
+    "memory = ConversationBufferMemory()\n"
+    "history = RedisChatMessageHistory('1')\n"
+)
+
+PROBE = (
+    "import sys\n"
+    "from lint_memory.frontends.cli import main\n"
+    "status = main(sys.argv[1:])\n"
+    "print('LIBCST', 'libcst' in sys.modules, file=sys.stderr)\n"
+    "sys.exit(status)\n"
+)
+
+
+def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", PROBE, "check", "--isolated", *args, "app.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+
+
+def imported_libcst(result: subprocess.CompletedProcess[str]) -> bool:
+    line = next(line for line in result.stderr.splitlines() if line.startswith("LIBCST "))
+    return line == "LIBCST True"
+
+
+def test_text_formats_mark_fixes_without_libcst(tmp_path):
+    (tmp_path / "app.py").write_text(LEGACY, encoding="utf-8")
+    full = run(tmp_path, "--output-format", "full")
+    concise = run(tmp_path, "--output-format", "concise")
+    as_json = run(tmp_path, "--output-format", "json")
+    assert not imported_libcst(full) and not imported_libcst(concise)
+    assert imported_libcst(as_json)  # the JSON `fix` field carries the edits
+    # The same findings are marked fixable: the safe LCM400 move of the chat history only (the
+    # memory class moves to langchain-classic, unsafe without a LangChain 1.x target).
+    safe_in_json = sorted(
+        (item["location"]["row"], item["code"])
+        for item in json.loads(as_json.stdout)
+        if item["fix"] is not None and item["fix"]["applicability"] == "safe"
+    )
+    marked = sorted(
+        (int(line.split(":")[1]), line.split()[1])
+        for line in concise.stdout.splitlines()
+        if "[*]" in line
+    )
+    assert marked == safe_in_json == [(1, "LCM400")]
+    assert "(1 fixable)" in full.stdout
+
+
+def test_fix_still_renders_the_edits(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text(LEGACY, encoding="utf-8")
+    result = run(tmp_path, "--fix")
+    assert imported_libcst(result)
+    assert app.read_text(encoding="utf-8").splitlines()[0] == (
+        "from langchain_community.chat_message_histories import RedisChatMessageHistory"
+    )
