@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from lint_memory.fix.applicability import applies
 from lint_memory.fix.cells import in_cell, module_code, module_position, one_cell
+from lint_memory.fix.migrate import is_migration
+from lint_memory.fix.migrate.edits import apply as migrated_text
 from lint_memory.fix.notebook import replace_sources
 from lint_memory.fix.planner import Change, Planner
 from lint_memory.fix.text import Replacement, Text, parse_problem
@@ -52,6 +54,9 @@ def fix_text(source: str, findings: Sequence[Finding], *, unsafe: bool) -> FixRe
 
     Needs ``plan_fixes`` first.  If the result would not parse, nothing is applied.
     """
+    migrations = [f for f in findings if unsafe and is_migration(f.fix)]
+    if migrations:
+        return _migrate(source, findings, migrations)
     chosen = [(f, (f.line, f.col)) for f in findings if applies(f, unsafe)]
     if not chosen:
         return FixResult(source, [], list(findings))
@@ -65,6 +70,20 @@ def fix_text(source: str, findings: Sequence[Finding], *, unsafe: bool) -> FixRe
     if problem:
         return FixResult(source, [], list(findings), f"no fix applied: the result would not parse ({problem})")
     return _result(text, findings, changes)
+
+
+def _migrate(source: str, findings: Sequence[Finding], migrations: list[Finding]) -> FixResult:
+    """Every chain migration of the file at once (each fix carries the whole file's edits); the moved imports
+    left wait for the next run (their positions changed)."""
+    try:
+        text = migrated_text(source, [edit for f in migrations for edit in f.fix.edits])  # type: ignore[union-attr]
+    except ValueError as error:
+        return FixResult(source, [], list(findings), f"no fix applied: {error}")
+    problem = parse_problem(text)
+    if problem:
+        return FixResult(source, [], list(findings), f"no fix applied: the result would not parse ({problem})")
+    done = {id(f) for f in migrations}
+    return FixResult(text, list(migrations), [f for f in findings if id(f) not in done])
 
 
 def fix_notebook(text: str, report: FileReport, *, unsafe: bool) -> FixResult:
@@ -120,7 +139,7 @@ def fix_file(path: str, report: FileReport, *, unsafe: bool, write: bool) -> Fil
     as it was (unreadable, changed since it was checked, the result would not parse, not writable).
     """
     findings = list(report.findings)
-    if not any(applies(f, unsafe) for f in findings):
+    if not any(applies(f, unsafe) or (unsafe and is_migration(f.fix)) for f in findings):
         return FileFix(path, "", "", [], findings)  # nothing to do: the file is not even read
     is_notebook = report.notebook is not None
     try:

@@ -17,6 +17,7 @@ import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lint_memory.fix import migrate
 from lint_memory.fix.applicability import applicability, fixable
 from lint_memory.fix.cells import edit, module_code, module_position, one_cell
 from lint_memory.fix.imports import Site, sites
@@ -103,6 +104,11 @@ def plan_fixes(report: FileReport, target: str | None = None, *, tree: ast.Modul
     Findings that cannot be fixed keep ``fix = None``.  Raises ``target.TargetError`` for a
     malformed ``target``.
     """
+    _plan_imports(report, target, tree)
+    migrate.plan_migrations(report, target, tree)
+
+
+def _plan_imports(report: FileReport, target: str | None, tree: ast.Module | None) -> None:
     found = [f for f in report.findings if fixable(f)]
     if not found or report.source is None:
         return
