@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from lint_memory.fix.applicability import applies
 from lint_memory.fix.cells import in_cell, module_code, module_position, one_cell
-from lint_memory.fix.migrate import is_migration
 from lint_memory.fix.migrate.edits import apply as migrated_text
+from lint_memory.fix.migrate.plan import is_migration
 from lint_memory.fix.notebook import replace_sources
 from lint_memory.fix.planner import Change, Planner
 from lint_memory.fix.text import Replacement, Text, parse_problem

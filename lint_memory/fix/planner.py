@@ -17,11 +17,11 @@ import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from lint_memory.fix import migrate
 from lint_memory.fix.applicability import applicability, fixable
 from lint_memory.fix.cells import edit, module_code, module_position, one_cell
 from lint_memory.fix.imports import Site, sites
 from lint_memory.fix.layout import rewrite
+from lint_memory.fix.migrate.plan import plan_migrations
 from lint_memory.fix.references import References
 from lint_memory.fix.text import Position, Replacement, Text
 from lint_memory.model import Applicability, FileReport, Finding, Fix
@@ -105,7 +105,7 @@ def plan_fixes(report: FileReport, target: str | None = None, *, tree: ast.Modul
     malformed ``target``.
     """
     _plan_imports(report, target, tree)
-    migrate.plan_migrations(report, target, tree)
+    plan_migrations(report, target, tree)
 
 
 def _plan_imports(report: FileReport, target: str | None, tree: ast.Module | None) -> None:

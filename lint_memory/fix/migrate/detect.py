@@ -8,8 +8,7 @@ import string
 from dataclasses import dataclass, field
 
 from lint_memory.fix.migrate import reasons
-from lint_memory.fix.migrate.reasons import Blocked
-from lint_memory.semantic.bindings import Binding, Reference
+from lint_memory.semantic.bindings import Binding
 from lint_memory.semantic.model import SemanticModel
 
 CONVERSATION_PREAMBLE = (
@@ -147,14 +146,17 @@ class Matcher:
             same = [b for b in self.model.bindings_of(target.id) if b.scope is binding.scope]
             if len(same) != 1:
                 raise reasons.used(target.id, target.lineno, "bound more than once")
-            return [node for node in self.loads(binding) if node is not where]
+            found: list[ast.expr] = [node for node in self.loads(binding) if node is not where]
+            return found
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             klass = self.enclosing_class(target)
             if klass is None:
                 raise reasons.unsupported(target.lineno, "an attribute outside a class")
-            uses = [node for node in self.attribute_uses(klass, target.attr) if node is not target and node is not where]
+            uses: list[ast.expr] = [
+                node for node in self.attribute_uses(klass, target.attr) if node is not target and node is not where
+            ]
             for node in uses:
-                if isinstance(node.ctx, ast.Store | ast.Del):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
                     raise reasons.stored(ast.unparse(target), node.lineno)
             return uses
         raise reasons.unsupported(target.lineno, "a target that is not a local name or a `self.` attribute")
@@ -182,8 +184,10 @@ class Matcher:
         for other in self.other_uses(store, node):  # type: ignore[arg-type]
             above = self.parent(other)
             use = ast.unparse(above) if isinstance(above, ast.Attribute) else label
-            raise reasons.memory_shared(label, other.lineno, use) if name == "memory" else reasons.used(
-                label, other.lineno, f"the {name} is used elsewhere"
+            raise (
+                reasons.memory_shared(label, other.lineno, use)
+                if name == "memory"
+                else reasons.used(label, other.lineno, f"the {name} is used elsewhere")
             )
         holder.removed.append(statement)
         return statement.value
@@ -192,7 +196,9 @@ class Matcher:
     def match(self, call: ast.Call, chain: str) -> Site:
         statement = self.parent(call)
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and statement.value is call):
-            raise reasons.unsupported(call.lineno, f"`{chain}(...)` is not assigned to a local name or `self.` attribute")
+            raise reasons.unsupported(
+                call.lineno, f"`{chain}(...)` is not assigned to a local name or `self.` attribute"
+            )
         target = statement.targets[0]
         if isinstance(target, ast.Attribute) and not (isinstance(target.value, ast.Name) and target.value.id == "self"):
             raise reasons.unsupported(call.lineno, "a chain stored on another object than `self`")
@@ -201,11 +207,11 @@ class Matcher:
         keywords = {k.arg: k.value for k in call.keywords}
         if None in keywords:
             raise reasons.unsupported(call.lineno, "`**` arguments")
-        for key in keywords:
+        for key, value in keywords.items():
             if key in OPTIONS:
-                raise reasons.option(key, keywords[key].lineno)
+                raise reasons.option(str(key), value.lineno)
             if key not in ("llm", "memory", "prompt", "verbose"):
-                raise reasons.unsupported(keywords[key].lineno, f"the argument `{key}=`")
+                raise reasons.unsupported(value.lineno, f"the argument `{key}=`")
         if "llm" not in keywords:
             raise reasons.unsupported(call.lineno, "no `llm=`")
         site = Site(chain, "buffer", statement, ast.unparse(target), keywords["llm"], top=self.tops.get(id(call)))
@@ -251,9 +257,13 @@ class Matcher:
                 history = value.value
             elif key == "k" and kind == "window" and _integer(value):
                 site.window = value.value  # type: ignore[attr-defined]
-            elif key == "max_token_limit" and name == "ConversationSummaryBufferMemory" and _integer(value):
-                pass
-            elif key == "llm" and kind == "summary":
+            elif (
+                key == "max_token_limit"
+                and name == "ConversationSummaryBufferMemory"
+                and _integer(value)
+                or key == "llm"
+                and kind == "summary"
+            ):
                 pass
             else:
                 raise reasons.unsupported(value.lineno, f"the memory argument `{key}=`")
@@ -283,7 +293,7 @@ class Matcher:
         fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
         if fields != {history, "input"}:
             raise reasons.prompt_shape(prompt.lineno, f"its variables are not `{history}` and `input`")
-        shape = re.fullmatch(r"([^{}]*)\{" + re.escape(history) + r"\}\nHuman: \{input\}\n[^{}\n]+:", text, re.S)
+        shape = re.fullmatch(r"([^{}]*)\{" + re.escape(history) + r"\}\nHuman: \{input\}\n[^{}\n]+:", text, re.DOTALL)
         if site.pattern != "buffer":
             raise reasons.prompt_shape(prompt.lineno, "an `LLMChain` template with a window or summary memory")
         site.pattern = "prefix"
@@ -291,14 +301,18 @@ class Matcher:
             self._rendered(prompt, template, history, site)
             return
         prefix = shape.group(1)
-        site.system_prompt = prefix[:-1] if prefix.endswith("\n") else prefix
+        site.system_prompt = prefix.removesuffix("\n")
 
     def _rendered(self, prompt: ast.Call, template: ast.expr | None, history: str, site: Site) -> None:
         """The template is rendered by a middleware at module level: what the prompt call reads must be there too."""
         func = prompt.func
         if not (
             (isinstance(func, ast.Name) and func.id == "PromptTemplate")
-            or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "PromptTemplate")
+            or (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "PromptTemplate"
+            )
         ):
             raise reasons.prompt_shape(prompt.lineno, "the template class is not imported as `PromptTemplate`")
         for reference, binding in self.runtime:
@@ -394,8 +408,9 @@ class Matcher:
             binding = self.binding_of_store(above.targets[0])
             reads = self.loads(binding) if binding is not None else []
             subscripts = [self.parent(read) for read in reads]
-            if reads and all(isinstance(s, ast.Subscript) and s.value is r and _is_key(s, key)
-                             for s, r in zip(subscripts, reads)):
+            if reads and all(
+                isinstance(s, ast.Subscript) and s.value is r and _is_key(s, key) for s, r in zip(subscripts, reads)
+            ):
                 return Use(node, argument, asynchronous, False, subscripts)  # type: ignore[arg-type]
         raise reasons.unsupported(line, f'the result of `.{method}` read other than as `["{key}"]`')
 
@@ -413,4 +428,6 @@ def _within(node: ast.AST, outer: ast.AST) -> bool:
 
 
 def _defines(statement: ast.stmt, name: str) -> bool:
-    return isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets)
+    return isinstance(statement, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == name for t in statement.targets
+    )

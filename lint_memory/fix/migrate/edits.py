@@ -50,11 +50,13 @@ def migrated(text: str, sites: Sequence[Site]) -> str:
             last += 1 if not index.line(last).strip() else 0
             replacements.append(Replacement((removed.lineno, 0), (last, 0), ""))
         for use in site.uses:
-            first, last = index.span(use.node)
-            before, after = index.line(first[0])[: first[1]], index.line(last[0])[last[1] :]
-            replacements.append(Replacement(first, last, render.call(site, use, source, before, after)))
+            begin, end_of = index.span(use.node)
+            before, after = index.line(begin[0])[: begin[1]], index.line(end_of[0])[end_of[1] :]
+            replacements.append(Replacement(begin, end_of, render.call(site, use, source, before, after)))
             for subscript in use.subscripts:
-                replacements.append(Replacement(*index.span(subscript), f'{source(subscript.value)}["messages"][-1].text'))
+                replacements.append(
+                    Replacement(*index.span(subscript), f'{source(subscript.value)}["messages"][-1].text')
+                )
         dropped |= site.dropped
         if site.window is not None:
             needed |= {"wrap_model_call", "trim_messages"}
@@ -100,7 +102,9 @@ def _imports(text: str, dropped: set[str], needed: set[str], replaced: set[str])
         last_import = index.span(statement)[1][0]
         module = statement.module if isinstance(statement, ast.ImportFrom) else None
         names = [(alias.asname or alias.name).split(".")[0] for alias in statement.names]
-        legacy = module is not None and module.split(".")[0] in LEGACY_ROOTS and statement.level == 0
+        legacy = (
+            isinstance(statement, ast.ImportFrom) and statement.level == 0 and str(module).split(".")[0] in LEGACY_ROOTS
+        )
         gone = {n for n in names if n in replaced or (n in dropped and n not in loaded)}
         keep = [a for a, n in zip(statement.names, names) if not (legacy and n in gone)]
         bound |= {(a.asname or a.name).split(".")[0] for a in keep}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from collections.abc import Callable
 
 from lint_memory.fix.migrate.detect import Site, Use
 
+Source = Callable[[ast.AST], str]  # a node's text in the original module
 WIDTH = 120
 CHUNK = 104  # a long system prompt is cut the same way at any indentation that leaves room for it
 
@@ -21,10 +24,9 @@ def chunks(text: str, width: int) -> list[str]:
     current = ""
     for word in text.split(" "):
         candidate = f"{current} {word}" if current else word
-        if pieces or current:
-            if len(literal(candidate + " ")) > width and current:
-                pieces.append(current + " ")
-                candidate = word
+        if current and len(literal(candidate + " ")) > width:
+            pieces.append(current + " ")
+            candidate = word
         current = candidate
     pieces.append(current)
     return [literal(piece) for piece in pieces]
@@ -52,7 +54,7 @@ def middleware_function(site: Site) -> str:
     )
 
 
-def template_function(site: Site, source: callable, statement_text: str | None) -> str:  # type: ignore[valid-type]
+def template_function(site: Site, source: Source, statement_text: str | None) -> str:
     """The module-level ``@wrap_model_call`` function that renders another template shape."""
     template = site.template
     assert template is not None
@@ -75,21 +77,23 @@ def template_function(site: Site, source: callable, statement_text: str | None) 
     return "\n".join(lines) + "\n"
 
 
-def middleware(site: Site, source: callable) -> str | None:  # type: ignore[valid-type]
+def middleware(site: Site, source: Source) -> str | None:
     if site.window is not None:
         return middleware_name(site)
     if site.template is not None:
         return site.template.name
     if site.summary is not None:
         model, tokens = site.summary
-        trigger, keep = ('("messages", 2)', '("messages", 1)') if tokens is None else (
-            f'("tokens", {tokens})', f'("tokens", {tokens})'
+        trigger, keep = (
+            ('("messages", 2)', '("messages", 1)')
+            if tokens is None
+            else (f'("tokens", {tokens})', f'("tokens", {tokens})')
         )
         return f"SummarizationMiddleware(model={source(model)}, trigger={trigger}, keep={keep})"
     return None
 
 
-def agent(site: Site, source: callable, indent: str) -> str:  # type: ignore[valid-type]
+def agent(site: Site, source: Source, indent: str) -> str:
     """``X = create_agent(...)`` and ``X_config = ...`` at ``indent``."""
     head = f"{site.base} = "
     extra = middleware(site, source)
@@ -114,7 +118,7 @@ def agent(site: Site, source: callable, indent: str) -> str:  # type: ignore[val
     return f"{one}\n{config}"
 
 
-def call(site: Site, use: Use, source: callable, before: str, after: str) -> str:  # type: ignore[valid-type]
+def call(site: Site, use: Use, source: Source, before: str, after: str) -> str:
     """The replacement of ``use.node``; ``before`` / ``after`` are the rest of its line (to wrap at 120)."""
     method = "ainvoke" if use.asynchronous else "invoke"
     message = f'{{"messages": [{{"role": "user", "content": {source(use.argument)}}}]}}'
