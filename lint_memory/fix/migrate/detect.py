@@ -95,6 +95,7 @@ class Matcher:
                 for child in ast.iter_child_nodes(node):
                     self.parents[id(child)] = node
         self.runtime = model.runtime_bindings()
+        self.last: Site | None = None  # the site being matched, as far as the match got
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(id(node))
@@ -194,6 +195,8 @@ class Matcher:
 
     # --- the chain -----------------------------------------------------------------------------
     def match(self, call: ast.Call, chain: str) -> Site:
+        """The site of ``call`` (``chain`` is its class); raises Blocked. ``last`` keeps what was learnt."""
+        self.last = None
         statement = self.parent(call)
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and statement.value is call):
             raise reasons.unsupported(
@@ -215,6 +218,7 @@ class Matcher:
         if "llm" not in keywords:
             raise reasons.unsupported(call.lineno, "no `llm=`")
         site = Site(chain, "buffer", statement, ast.unparse(target), keywords["llm"], top=self.tops.get(id(call)))
+        self.last = site
         site.dropped.add(chain)
         history = "history"
         if "memory" in keywords:

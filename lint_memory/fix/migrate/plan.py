@@ -78,13 +78,13 @@ def plan_migrations(report: FileReport, target: str | None, tree: ast.Module | N
             sites.append((finding, matcher.match(call, name)))
         except Blocked as reason:
             finding.message = f"{finding.message} ({reason.message()})"
-            finding.migration = ("unknown", reason.kind)
+            finding.migration = (_pattern(matcher.last, name), reason.kind)
     if not sites:
         return
     new = edits.migrated(text, [site for _, site in sites])
     if parse_problem(new) is not None:
-        for finding, _ in sites:
-            finding.migration = ("unknown", "would-not-parse")
+        for finding, site in sites:
+            finding.migration = (_pattern(site, site.chain), "would-not-parse")
         return
     hunks = edits.hunks(text, new)
     for finding, site in sites:
@@ -92,4 +92,11 @@ def plan_migrations(report: FileReport, target: str | None, tree: ast.Module | N
         if site.summary is not None and site.summary[1] is None and site.asynchronous:
             message += ASYNC_SUMMARY
         finding.fix = Fix(message, Applicability.UNSAFE, hunks)
-        finding.migration = (PATTERNS[site.pattern], "fixed")
+        finding.migration = (_pattern(site, site.chain), "fixed")
+
+
+def _pattern(site: Site | None, chain: str) -> str:
+    """The report's pattern label, as far as matching got."""
+    if chain == "LLMChain" and (site is None or site.pattern in ("buffer", "prefix")):
+        return PATTERNS["prefix"]
+    return PATTERNS[site.pattern if site is not None else "buffer"]
