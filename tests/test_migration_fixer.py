@@ -175,3 +175,32 @@ def test_report_counts_migration_coverage(tmp_path: Path):
     ]
     markdown = run("report", "--output-format", "markdown", ".", cwd=root).stdout
     assert "| 1 buffer | 7 | 2 | memory-shared 3, passed 1, returned 1 |" in markdown
+
+
+def test_notebook_cells_are_migrated_cell_by_cell(tmp_path: Path):
+    """The chain's cell gets the migration and its imports; the legacy imports stay in their cell while another
+    cell still reads them; a cell with a magic is left alone."""
+    root = project(tmp_path / "app")
+    body = (MIGRATE / "buffer_predict_function.before.py").read_text("utf-8").split("ConversationBufferMemory\n", 1)[1]
+    code = [
+        "from langchain_classic.chains import ConversationChain\nfrom langchain_classic.memory import "
+        "ConversationBufferMemory\n",
+        body.strip("\n") + "\n",
+        "%pip install nothing\nmemory = ConversationBufferMemory()\n",
+    ]
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# chat\n"]}] + [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": text}
+        for text in code
+    ]
+    (root / "chat.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    result = run("check", "--fix", "--unsafe-fixes", "--select", "LCM", "chat.ipynb", cwd=root)
+    assert "(1 fixed," in result.stdout, result.stdout
+    after = [cell["source"] for cell in json.loads((root / "chat.ipynb").read_text("utf-8"))["cells"]]
+    expected = (MIGRATE / "buffer_predict_function.after.py").read_text("utf-8").split("InMemorySaver\n", 1)[1]
+    assert after[2] == (
+        "import uuid\n\nfrom langchain.agents import create_agent\nfrom langgraph.checkpoint.memory import InMemorySaver\n"
+        + expected
+    )
+    assert after[1] == code[0] and after[3] == code[2]
+    again = run("check", "--fix", "--unsafe-fixes", "--select", "LCM", "chat.ipynb", cwd=root)
+    assert "fixed" not in again.stdout.split("\n")[-2]

@@ -94,6 +94,9 @@ def fix_notebook(text: str, report: FileReport, *, unsafe: bool) -> FixResult:
     """
     book = report.notebook
     findings = report.findings
+    migrations = [f for f in findings if unsafe and is_migration(f.fix) and f.cell is not None]
+    if book is not None and migrations:
+        return _migrate_cells(text, report, migrations)
     chosen = [(f, module_position(book, f)) for f in findings if applies(f, unsafe) and f.cell is not None]
     if book is None or not chosen:
         return FixResult(text, [], list(findings))
@@ -124,6 +127,40 @@ def fix_notebook(text: str, report: FileReport, *, unsafe: bool) -> FixResult:
     except ValueError as error:
         return FixResult(text, [], list(findings), f"no fix applied: {error}")
     return _result(new_text, findings, changes)
+
+
+def _migrate_cells(text: str, report: FileReport, migrations: list[Finding]) -> FixResult:
+    """The chain migrations of a notebook, each planned on its own cell (``migrate.plan``)."""
+    book, findings = report.notebook, report.findings
+    assert book is not None
+    try:
+        current = notebook.load(text)
+    except notebook.NotebookError as error:
+        return FixResult(text, [], list(findings), f"no fix applied: {error}")
+    if current.source != book.source:
+        return FixResult(text, [], list(findings), CHANGED)
+    code_cells = current.data["cells"]
+    sources: dict[int, str | list[str]] = {}
+    for cell in sorted({f.cell for f in migrations if f.cell is not None}):
+        old = notebook.cell_text(code_cells[cell - 1])
+        newline = Text(old).newline
+        try:
+            new = migrated_text(old, [e for f in migrations if f.cell == cell for e in f.fix.edits])  # type: ignore
+        except ValueError as error:
+            return FixResult(text, [], list(findings), f"no fix applied: {error}")
+        new = new.replace("\n", newline) if newline != "\n" else new
+        if not old.endswith(("\n", "\r")) and new.endswith("\n"):
+            new = new.rstrip("\r\n")
+        problem = parse_problem(new)
+        if problem:
+            return FixResult(text, [], list(findings), f"no fix applied: cell {cell} would not parse ({problem})")
+        sources[cell] = split_lines_keepends(new) if isinstance(code_cells[cell - 1].get("source"), list) else new
+    try:
+        new_text = replace_sources(text, sources)
+    except ValueError as error:
+        return FixResult(text, [], list(findings), f"no fix applied: {error}")
+    done = {id(f) for f in migrations}
+    return FixResult(new_text, list(migrations), [f for f in findings if id(f) not in done])
 
 
 def _result(text: str, findings: Sequence[Finding], changes: list[Change]) -> FixResult:

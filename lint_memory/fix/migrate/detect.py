@@ -7,7 +7,18 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from lint_memory.fix.migrate import reasons
+from lint_memory.fix.migrate.reasons import (
+    global_chain,
+    memory_read,
+    memory_shared,
+    option,
+    passed,
+    prompt_shape,
+    returned,
+    stored,
+    unsupported,
+    used,
+)
 from lint_memory.semantic.bindings import Binding
 from lint_memory.semantic.model import SemanticModel
 
@@ -143,24 +154,24 @@ class Matcher:
         if isinstance(target, ast.Name):
             binding = self.binding_of_store(target)
             if binding is None or binding.scope is None or binding.scope.kind.name == "MODULE":
-                raise reasons.global_chain(target.id, target.lineno)
+                raise global_chain(target.id, target.lineno)
             same = [b for b in self.model.bindings_of(target.id) if b.scope is binding.scope]
             if len(same) != 1:
-                raise reasons.used(target.id, target.lineno, "bound more than once")
+                raise used(target.id, target.lineno, "bound more than once")
             found: list[ast.expr] = [node for node in self.loads(binding) if node is not where]
             return found
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             klass = self.enclosing_class(target)
             if klass is None:
-                raise reasons.unsupported(target.lineno, "an attribute outside a class")
+                raise unsupported(target.lineno, "an attribute outside a class")
             uses: list[ast.expr] = [
                 node for node in self.attribute_uses(klass, target.attr) if node is not target and node is not where
             ]
             for node in uses:
                 if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
-                    raise reasons.stored(ast.unparse(target), node.lineno)
+                    raise stored(ast.unparse(target), node.lineno)
             return uses
-        raise reasons.unsupported(target.lineno, "a target that is not a local name or a `self.` attribute")
+        raise unsupported(target.lineno, "a target that is not a local name or a `self.` attribute")
 
     def value_of(self, node: ast.expr, holder: Site, name: str) -> ast.Call:
         """The call that built the argument ``node``: inline, or bound to a name whose only use is ``node``."""
@@ -178,17 +189,17 @@ class Matcher:
             store = None
         statement = self.parent(store) if store is not None else None
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and statement.targets[0] is store):
-            raise reasons.unsupported(node.lineno, f"`{name}=` is not built in this function")
+            raise unsupported(node.lineno, f"`{name}=` is not built in this function")
         if not isinstance(statement.value, ast.Call):
-            raise reasons.unsupported(node.lineno, f"`{name}=` is not a call")
+            raise unsupported(node.lineno, f"`{name}=` is not a call")
         label = ast.unparse(node)
         for other in self.other_uses(store, node):  # type: ignore[arg-type]
             above = self.parent(other)
             use = ast.unparse(above) if isinstance(above, ast.Attribute) else label
             raise (
-                reasons.memory_shared(label, other.lineno, use)
+                memory_shared(label, other.lineno, use)
                 if name == "memory"
-                else reasons.used(label, other.lineno, f"the {name} is used elsewhere")
+                else used(label, other.lineno, f"the {name} is used elsewhere")
             )
         holder.removed.append(statement)
         return statement.value
@@ -199,24 +210,22 @@ class Matcher:
         self.last = None
         statement = self.parent(call)
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and statement.value is call):
-            raise reasons.unsupported(
-                call.lineno, f"`{chain}(...)` is not assigned to a local name or `self.` attribute"
-            )
+            raise unsupported(call.lineno, f"`{chain}(...)` is not assigned to a local name or `self.` attribute")
         target = statement.targets[0]
         if isinstance(target, ast.Attribute) and not (isinstance(target.value, ast.Name) and target.value.id == "self"):
-            raise reasons.unsupported(call.lineno, "a chain stored on another object than `self`")
+            raise unsupported(call.lineno, "a chain stored on another object than `self`")
         if call.args:
-            raise reasons.unsupported(call.lineno, "positional arguments")
+            raise unsupported(call.lineno, "positional arguments")
         keywords = {k.arg: k.value for k in call.keywords}
         if None in keywords:
-            raise reasons.unsupported(call.lineno, "`**` arguments")
+            raise unsupported(call.lineno, "`**` arguments")
         for key, value in keywords.items():
             if key in OPTIONS:
-                raise reasons.option(str(key), value.lineno)
+                raise option(str(key), value.lineno)
             if key not in ("llm", "memory", "prompt", "verbose"):
-                raise reasons.unsupported(value.lineno, f"the argument `{key}=`")
+                raise unsupported(value.lineno, f"the argument `{key}=`")
         if "llm" not in keywords:
-            raise reasons.unsupported(call.lineno, "no `llm=`")
+            raise unsupported(call.lineno, "no `llm=`")
         site = Site(chain, "buffer", statement, ast.unparse(target), keywords["llm"], top=self.tops.get(id(call)))
         self.last = site
         site.dropped.add(chain)
@@ -225,38 +234,38 @@ class Matcher:
             memory = self.value_of(keywords["memory"], site, "memory")
             history = self._memory(memory, site)
         elif chain == "LLMChain":
-            raise reasons.unsupported(call.lineno, "an `LLMChain` without memory")
+            raise unsupported(call.lineno, "an `LLMChain` without memory")
         if chain == "ConversationChain":
             if "prompt" in keywords:
-                raise reasons.prompt_shape(keywords["prompt"].lineno, "a custom `ConversationChain` prompt")
+                raise prompt_shape(keywords["prompt"].lineno, "a custom `ConversationChain` prompt")
             site.system_prompt = CONVERSATION_PREAMBLE
         else:
             if "prompt" not in keywords:
-                raise reasons.unsupported(call.lineno, "an `LLMChain` without `prompt=`")
+                raise unsupported(call.lineno, "an `LLMChain` without `prompt=`")
             prompt = self.value_of(keywords["prompt"], site, "prompt")
             self._prompt(prompt, history, site)
         for use in self.other_uses(target, call):
             site.uses.append(self._use(use, site))
         if not site.uses:
-            raise reasons.unsupported(call.lineno, "a chain that is never called")
+            raise unsupported(call.lineno, "a chain that is never called")
         if site.asynchronous and not all(use.asynchronous for use in site.uses) and site.window is not None:
-            raise reasons.unsupported(call.lineno, "a windowed chain called both synchronously and asynchronously")
+            raise unsupported(call.lineno, "a windowed chain called both synchronously and asynchronously")
         return site
 
     def _memory(self, memory: ast.Call, site: Site) -> str:
         name = callee(memory) or ""
         kind = MEMORIES.get(name)
         if kind is None:
-            raise reasons.unsupported(memory.lineno, f"the memory `{name}`")
+            raise unsupported(memory.lineno, f"the memory `{name}`")
         site.dropped.add(name)
         site.pattern = kind
         if memory.args:
-            raise reasons.unsupported(memory.lineno, "positional memory arguments")
+            raise unsupported(memory.lineno, "positional memory arguments")
         keywords = {k.arg: k.value for k in memory.keywords}
         history = "history"
         for key, value in keywords.items():
             if key in OPTIONS:
-                raise reasons.option(str(key), value.lineno)
+                raise option(str(key), value.lineno)
             if key == "memory_key" and isinstance(value, ast.Constant) and isinstance(value.value, str):
                 history = value.value
             elif key == "k" and kind == "window" and _integer(value):
@@ -270,12 +279,12 @@ class Matcher:
             ):
                 pass
             else:
-                raise reasons.unsupported(value.lineno, f"the memory argument `{key}=`")
+                raise unsupported(value.lineno, f"the memory argument `{key}=`")
         if kind == "window" and site.window is None:
             site.window = 5
         if kind == "summary":
             if "llm" not in keywords:
-                raise reasons.unsupported(memory.lineno, "a summary memory without `llm=`")
+                raise unsupported(memory.lineno, "a summary memory without `llm=`")
             limit = keywords.get("max_token_limit")
             tokens = limit.value if isinstance(limit, ast.Constant) else None
             if name == "ConversationSummaryBufferMemory" and tokens is None:
@@ -291,15 +300,15 @@ class Matcher:
         elif name == "PromptTemplate" and not prompt.args and set(keywords) <= {"template", "input_variables"}:
             template = keywords.get("template")  # type: ignore[assignment]
         else:
-            raise reasons.prompt_shape(prompt.lineno, "not `PromptTemplate(template=...)` or `from_template(...)`")
+            raise prompt_shape(prompt.lineno, "not `PromptTemplate(template=...)` or `from_template(...)`")
         site.dropped.add("PromptTemplate")
         text = self._string(template, prompt.lineno, site)
         fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
         if fields != {history, "input"}:
-            raise reasons.prompt_shape(prompt.lineno, f"its variables are not `{history}` and `input`")
+            raise prompt_shape(prompt.lineno, f"its variables are not `{history}` and `input`")
         shape = re.fullmatch(r"([^{}]*)\{" + re.escape(history) + r"\}\nHuman: \{input\}\n[^{}\n]+:", text, re.DOTALL)
         if site.pattern != "buffer":
-            raise reasons.prompt_shape(prompt.lineno, "an `LLMChain` template with a window or summary memory")
+            raise prompt_shape(prompt.lineno, "an `LLMChain` template with a window or summary memory")
         site.pattern = "prefix"
         if shape is None:
             self._rendered(prompt, template, history, site)
@@ -318,12 +327,12 @@ class Matcher:
                 and func.value.id == "PromptTemplate"
             )
         ):
-            raise reasons.prompt_shape(prompt.lineno, "the template class is not imported as `PromptTemplate`")
+            raise prompt_shape(prompt.lineno, "the template class is not imported as `PromptTemplate`")
         for reference, binding in self.runtime:
             node = reference.node
             inside = prompt.lineno <= node.lineno <= (prompt.end_lineno or 0) and _within(node, prompt)
             if inside and binding is not None and binding.scope is not None and binding.scope.kind.name != "MODULE":
-                raise reasons.prompt_shape(prompt.lineno, f"it reads the local `{node.id}`")
+                raise prompt_shape(prompt.lineno, f"it reads the local `{node.id}`")
         statement = self.parent(prompt)
         bound = statement if isinstance(statement, ast.Assign) and statement in site.removed else None
         if isinstance(template, ast.Name) and template.id.isupper():
@@ -352,7 +361,7 @@ class Matcher:
                     if len(self.loads(binding)) == 1:  # only the template read it: it goes with the prompt
                         site.removed_module.append(statement)
                     return statement.value.value
-        raise reasons.prompt_shape(line, "the template is not a literal or a module-level string constant")
+        raise prompt_shape(line, "the template is not a literal or a module-level string constant")
 
     def _use(self, node: ast.expr, site: Site) -> Use:
         name = site.base
@@ -362,17 +371,17 @@ class Matcher:
             method = above.attr
             call = self.parent(above)
             if method == "memory":
-                raise reasons.memory_read(name, line)
+                raise memory_read(name, line)
             if not (isinstance(call, ast.Call) and call.func is above) or method not in {**SYNC, **ASYNC}:
-                raise reasons.used(name, line, f"`.{method}`")
+                raise used(name, line, f"`.{method}`")
             return self._call(call, method, site)
         if isinstance(above, ast.Return):
-            raise reasons.returned(name, line)
+            raise returned(name, line)
         if isinstance(above, ast.Call | ast.keyword):
-            raise reasons.passed(name, line)
+            raise passed(name, line)
         if isinstance(above, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Assign | ast.AnnAssign | ast.NamedExpr):
-            raise reasons.stored(name, line)
-        raise reasons.used(name, line, ast.unparse(above) if above is not None else "")
+            raise stored(name, line)
+        raise used(name, line, ast.unparse(above) if above is not None else "")
 
     def _call(self, call: ast.Call, method: str, site: Site) -> Use:
         asynchronous = method in ASYNC
@@ -380,11 +389,11 @@ class Matcher:
         line = call.lineno
         if method in ("predict", "apredict"):
             if call.args or [k.arg for k in call.keywords] != ["input"]:
-                raise reasons.unsupported(line, f"`.{method}` called with other than `input=`")
+                raise unsupported(line, f"`.{method}` called with other than `input=`")
             argument = call.keywords[0].value
         elif method in ("run", "arun"):
             if len(call.args) != 1 or call.keywords or isinstance(call.args[0], ast.Starred):
-                raise reasons.unsupported(line, f"`.{method}` called with other than one argument")
+                raise unsupported(line, f"`.{method}` called with other than one argument")
             argument = call.args[0]
         else:
             first = call.args[0] if len(call.args) == 1 and not call.keywords else None
@@ -394,13 +403,13 @@ class Matcher:
                 and isinstance(first.keys[0], ast.Constant)
                 and first.keys[0].value == "input"
             ):
-                raise reasons.unsupported(line, f'`.{method}` called with other than `{{"input": x}}`')
+                raise unsupported(line, f'`.{method}` called with other than `{{"input": x}}`')
             argument = first.values[0]
         node: ast.expr = call
         if asynchronous:
             awaited = self.parent(call)
             if not isinstance(awaited, ast.Await):
-                raise reasons.unsupported(line, f"`.{method}(...)` not awaited at once")
+                raise unsupported(line, f"`.{method}(...)` not awaited at once")
             node = awaited
         if shape == "text":
             return Use(node, argument, asynchronous, True)
@@ -416,7 +425,7 @@ class Matcher:
                 isinstance(s, ast.Subscript) and s.value is r and _is_key(s, key) for s, r in zip(subscripts, reads)
             ):
                 return Use(node, argument, asynchronous, False, subscripts)  # type: ignore[arg-type]
-        raise reasons.unsupported(line, f'the result of `.{method}` read other than as `["{key}"]`')
+        raise unsupported(line, f'the result of `.{method}` read other than as `["{key}"]`')
 
 
 def _is_key(subscript: ast.Subscript, key: str) -> bool:

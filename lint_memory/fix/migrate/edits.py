@@ -7,8 +7,8 @@ import difflib
 import textwrap
 from collections.abc import Sequence
 
-from lint_memory.fix.migrate import render
 from lint_memory.fix.migrate.detect import Site
+from lint_memory.fix.migrate.render import agent, call, middleware_function, template_function
 from lint_memory.fix.text import Replacement, Text
 from lint_memory.model import Edit
 from lint_memory.source.lines import split_lines_keepends
@@ -26,8 +26,9 @@ NEW_IMPORTS = {  # name -> module
 }
 
 
-def migrated(text: str, sites: Sequence[Site]) -> str:
-    """``text`` with every site migrated, the new imports added and the legacy ones left unused removed."""
+def migrated(text: str, sites: Sequence[Site], keep: set[str] | None = None) -> str:
+    """``text`` with every site migrated, the new imports added and the legacy ones left unused removed (but not
+    those named in ``keep``: read elsewhere, as in another notebook cell)."""
     index = Text(text)
 
     def source(node: ast.AST) -> str:
@@ -42,7 +43,7 @@ def migrated(text: str, sites: Sequence[Site]) -> str:
         statement = site.statement
         start, end = index.span(statement)
         indent = index.line(statement.lineno)[: start[1]]
-        replacements.append(Replacement((statement.lineno, 0), end, render.agent(site, source, indent)))
+        replacements.append(Replacement((statement.lineno, 0), end, agent(site, source, indent)))
         for removed in site.removed:
             replacements.append(Replacement((removed.lineno, 0), (index.span(removed)[1][0] + 1, 0), ""))
         for removed in site.removed_module:  # the statement and the blank line after it
@@ -52,7 +53,7 @@ def migrated(text: str, sites: Sequence[Site]) -> str:
         for use in site.uses:
             begin, end_of = index.span(use.node)
             before, after = index.line(begin[0])[: begin[1]], index.line(end_of[0])[end_of[1] :]
-            replacements.append(Replacement(begin, end_of, render.call(site, use, source, before, after)))
+            replacements.append(Replacement(begin, end_of, call(site, use, source, before, after)))
             for subscript in use.subscripts:
                 replacements.append(
                     Replacement(*index.span(subscript), f'{source(subscript.value)}["messages"][-1].text')
@@ -63,7 +64,7 @@ def migrated(text: str, sites: Sequence[Site]) -> str:
             top = site.top
             assert top is not None
             row = min([top.lineno, *(d.lineno for d in getattr(top, "decorator_list", []))])
-            inserted.setdefault(row, []).append(render.middleware_function(site) + "\n\n")
+            inserted.setdefault(row, []).append(middleware_function(site) + "\n\n")
         if site.summary is not None:
             needed.add("SummarizationMiddleware")
         if site.template is not None:
@@ -78,10 +79,10 @@ def migrated(text: str, sites: Sequence[Site]) -> str:
             top = site.top
             assert top is not None
             row = min([top.lineno, *(d.lineno for d in getattr(top, "decorator_list", []))])
-            inserted.setdefault(row, []).append(render.template_function(site, source, body) + "\n\n")
+            inserted.setdefault(row, []).append(template_function(site, source, body) + "\n\n")
     for row, functions in inserted.items():
         replacements.append(Replacement((row, 0), (row, 0), "".join(functions)))
-    return _imports(index.splice(replacements), dropped, needed, replaced)
+    return _imports(index.splice(replacements), dropped - (keep or set()), needed, replaced - (keep or set()))
 
 
 def _lines(index: Text, statement: ast.stmt) -> str:
@@ -123,6 +124,8 @@ def _imports(text: str, dropped: set[str], needed: set[str], replaced: set[str])
     block = "" if "uuid" in bound else "import uuid\n\n"
     block += "".join(f"from {m} import {', '.join(sorted(ns))}\n" for m, ns in sorted(modules.items()))
     row = first if first is not None else last_import + 1
+    if first is None and not last_import:  # no import statement yet (a notebook cell): set the block apart
+        block += "\n\n"
     replacements.append(Replacement((row, 0), (row, 0), block))
     return index.splice(replacements)
 
