@@ -87,7 +87,6 @@ def test_the_fixers_output_is_equivalent(fixed: Path, name: str):
     pytest.importorskip("langchain_classic")
     pytest.importorskip("langgraph")
     from migration import harness
-
     from test_migration_equivalence import KNOWN_LEGACY_DIFFERENCE, PAIRS
 
     legacy, migrated = harness.run(MIGRATE / f"{name}.before.py"), harness.run(fixed / f"{name}.py")
@@ -183,8 +182,10 @@ def test_notebook_cells_are_migrated_cell_by_cell(tmp_path: Path):
     root = project(tmp_path / "app")
     body = (MIGRATE / "buffer_predict_function.before.py").read_text("utf-8").split("ConversationBufferMemory\n", 1)[1]
     code = [
-        "from langchain_classic.chains import ConversationChain\nfrom langchain_classic.memory import "
-        "ConversationBufferMemory\n",
+        (
+            "from langchain_classic.chains import ConversationChain\n"
+            "from langchain_classic.memory import ConversationBufferMemory\n"
+        ),
         body.strip("\n") + "\n",
         "%pip install nothing\nmemory = ConversationBufferMemory()\n",
     ]
