@@ -248,9 +248,25 @@ class Matcher:
             site.uses.append(self._use(use, site))
         if not site.uses:
             raise unsupported(call.lineno, "a chain that is never called")
-        if site.asynchronous and not all(use.asynchronous for use in site.uses) and site.window is not None:
-            raise unsupported(call.lineno, "a windowed chain called both synchronously and asynchronously")
+        mixed = site.asynchronous and not all(use.asynchronous for use in site.uses)
+        if mixed and (site.window is not None or site.template is not None):
+            raise unsupported(call.lineno, "a chain with a middleware called both synchronously and asynchronously")
+        self._config_name_is_free(target, site)
         return site
+
+    def _config_name_is_free(self, target: ast.expr, site: Site) -> None:
+        """``NAME_config`` (the thread config) must not be taken already."""
+        name = f"{site.base}_config"
+        if isinstance(target, ast.Name):
+            binding = self.binding_of_store(target)
+            taken = [b for b in self.model.bindings_of(name) if binding is not None and b.scope is binding.scope]
+            lines = [b.node.lineno for b in taken if b.node is not None and hasattr(b.node, "lineno")]
+        else:
+            klass = self.enclosing_class(target)
+            assert isinstance(target, ast.Attribute)
+            lines = [node.lineno for node in self.attribute_uses(klass, f"{target.attr}_config")] if klass else []
+        if lines or (isinstance(target, ast.Name) and taken):
+            raise used(name, lines[0] if lines else target.lineno, "the name the thread config would take")
 
     def _memory(self, memory: ast.Call, site: Site) -> str:
         name = callee(memory) or ""

@@ -80,8 +80,11 @@ def migrated(text: str, sites: Sequence[Site], keep: set[str] | None = None) -> 
             assert top is not None
             row = min([top.lineno, *(d.lineno for d in getattr(top, "decorator_list", []))])
             inserted.setdefault(row, []).append(template_function(site, source, body) + "\n\n")
+    written: set[str] = set()
     for row, functions in inserted.items():
-        replacements.append(Replacement((row, 0), (row, 0), "".join(functions)))
+        fresh = [f for f in dict.fromkeys(functions) if f not in written]  # two chains with the same window
+        written.update(fresh)
+        replacements.append(Replacement((row, 0), (row, 0), "".join(fresh)))
     return _imports(index.splice(replacements), dropped - (keep or set()), needed, replaced - (keep or set()))
 
 
