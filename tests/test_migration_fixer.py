@@ -109,10 +109,13 @@ def test_json_fix_field_and_diff(tmp_path: Path):
     assert any("create_agent(" in edit["content"] for edit in finding["fix"]["edits"])
     diff = run("check", "--diff", "--unsafe-fixes", ".", cwd=root)
     assert "+        self.chain = create_agent(" in diff.stdout
-    assert "-        self.chain = ConversationChain(llm=model, memory=ConversationSummaryMemory(llm=model))" in diff.stdout
-    assert "--diff" not in diff.stdout and (root / "chat.py").read_bytes() == (
-        MIGRATE / "summary_run_class.before.py"
-    ).read_bytes()
+    assert (
+        "-        self.chain = ConversationChain(llm=model, memory=ConversationSummaryMemory(llm=model))" in diff.stdout
+    )
+    assert (
+        "--diff" not in diff.stdout
+        and (root / "chat.py").read_bytes() == (MIGRATE / "summary_run_class.before.py").read_bytes()
+    )
     plain = run("check", "--diff", ".", cwd=root)
     assert "create_agent" not in plain.stdout  # unsafe: only with --unsafe-fixes
 
@@ -159,8 +162,13 @@ def test_not_offered_when_the_project_does_not_target_1x(tmp_path: Path):
 
 def test_report_counts_migration_coverage(tmp_path: Path):
     root = project(tmp_path / "app")
-    for name in ("buffer_predict_function", "buffer_invoke_class", "window_predict_class", "summary_run_class",
-                 "llm_template_run_class"):
+    for name in (
+        "buffer_predict_function",
+        "buffer_invoke_class",
+        "window_predict_class",
+        "summary_run_class",
+        "llm_template_run_class",
+    ):
         shutil.copyfile(MIGRATE / f"{name}.before.py", root / f"{name}.py")
     for name in ("returned.py", "passed.py", "save_context.py", "prompt_shape.py", "shared_memory.py"):
         shutil.copyfile(BLOCKED / name, root / name)
@@ -190,8 +198,7 @@ def test_notebook_cells_are_migrated_cell_by_cell(tmp_path: Path):
         "%pip install nothing\nmemory = ConversationBufferMemory()\n",
     ]
     cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# chat\n"]}] + [
-        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": text}
-        for text in code
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": text} for text in code
     ]
     (root / "chat.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     result = run("check", "--fix", "--unsafe-fixes", "--select", "LCM", "chat.ipynb", cwd=root)

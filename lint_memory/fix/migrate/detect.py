@@ -286,12 +286,8 @@ class Matcher:
                 history = value.value
             elif key == "k" and kind == "window" and _integer(value):
                 site.window = value.value  # type: ignore[attr-defined]
-            elif (
-                key == "max_token_limit"
-                and name == "ConversationSummaryBufferMemory"
-                and _integer(value)
-                or key == "llm"
-                and kind == "summary"
+            elif (key == "max_token_limit" and name == "ConversationSummaryBufferMemory" and _integer(value)) or (
+                key == "llm" and kind == "summary"
             ):
                 pass
             else:
