@@ -50,6 +50,7 @@ class Finding:
     target: str | None = None  # LCM400: the exact new import path
     fix: Fix | None = None
     cell: int | None = None  # notebooks: 1-based cell index; line and end_line are then cell rows
+    migration: tuple[str, str] | None = None  # LCM300/LCM301 with fixes planned: (pattern, "fixed" or why not)
 
     def sort_key(self) -> tuple:
         return (self.cell or 0, self.line, self.col, self.code)

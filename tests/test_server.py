@@ -607,3 +607,16 @@ async def test_baseline_hides_known_findings_only(client: LanguageClient, tmp_pa
     # a new use of the old API is reported; the recorded ones stay hidden after the lines moved
     change(client, uri, 2, "import os\n" + legacy_text() + "    memory.load_memory_variables({})\n")
     assert rows(await published(client, uri, version=2)) == [(18, "LCM302")]
+
+
+@pytest.mark.asyncio
+async def test_structural_migration_as_a_quick_fix(client: LanguageClient, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.lint-memory]\ntarget-langchain = "1"\n', encoding="utf-8")
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "migrate"
+    text = (fixtures / "buffer_predict_function.before.py").read_text(encoding="utf-8")
+    uri = open_file(client, tmp_path, "app.py", text)
+    assert (10, "LCM301") in rows(await published(client, uri, version=1))
+    [fix] = [a for a in await quick_fixes(client, uri, 9, 14) if "suppress" not in a.title]
+    assert (fix.title, fix.is_preferred) == ("lint-memory: Migrate to `create_agent` with a checkpointer (unsafe)", False)
+    assert [d.code for d in fix.diagnostics] == ["LCM301"]
+    assert apply(text, edits_for(fix, uri)) == (fixtures / "buffer_predict_function.after.py").read_text(encoding="utf-8")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from lint_memory.fix.applicability import applies
 from lint_memory.fix.cells import in_cell, module_code, module_position, one_cell
+from lint_memory.fix.migrate.edits import apply as migrated_text
+from lint_memory.fix.migrate.plan import is_migration
 from lint_memory.fix.notebook import replace_sources
 from lint_memory.fix.planner import Change, Planner
 from lint_memory.fix.text import Replacement, Text, parse_problem
@@ -52,6 +54,9 @@ def fix_text(source: str, findings: Sequence[Finding], *, unsafe: bool) -> FixRe
 
     Needs ``plan_fixes`` first.  If the result would not parse, nothing is applied.
     """
+    migrations = [f for f in findings if unsafe and is_migration(f.fix)]
+    if migrations:
+        return _migrate(source, findings, migrations)
     chosen = [(f, (f.line, f.col)) for f in findings if applies(f, unsafe)]
     if not chosen:
         return FixResult(source, [], list(findings))
@@ -67,6 +72,20 @@ def fix_text(source: str, findings: Sequence[Finding], *, unsafe: bool) -> FixRe
     return _result(text, findings, changes)
 
 
+def _migrate(source: str, findings: Sequence[Finding], migrations: list[Finding]) -> FixResult:
+    """Every chain migration of the file at once (each fix carries the whole file's edits); the moved imports
+    left wait for the next run (their positions changed)."""
+    try:
+        text = migrated_text(source, [edit for f in migrations for edit in f.fix.edits])  # type: ignore[union-attr]
+    except ValueError as error:
+        return FixResult(source, [], list(findings), f"no fix applied: {error}")
+    problem = parse_problem(text)
+    if problem:
+        return FixResult(source, [], list(findings), f"no fix applied: the result would not parse ({problem})")
+    done = {id(f) for f in migrations}
+    return FixResult(text, list(migrations), [f for f in findings if id(f) not in done])
+
+
 def fix_notebook(text: str, report: FileReport, *, unsafe: bool) -> FixResult:
     """The notebook JSON ``text`` with the planned fixes of ``report`` applied to its code cells.
 
@@ -75,6 +94,9 @@ def fix_notebook(text: str, report: FileReport, *, unsafe: bool) -> FixResult:
     """
     book = report.notebook
     findings = report.findings
+    migrations = [f for f in findings if unsafe and is_migration(f.fix) and f.cell is not None]
+    if book is not None and migrations:
+        return _migrate_cells(text, report, migrations)
     chosen = [(f, module_position(book, f)) for f in findings if applies(f, unsafe) and f.cell is not None]
     if book is None or not chosen:
         return FixResult(text, [], list(findings))
@@ -107,6 +129,40 @@ def fix_notebook(text: str, report: FileReport, *, unsafe: bool) -> FixResult:
     return _result(new_text, findings, changes)
 
 
+def _migrate_cells(text: str, report: FileReport, migrations: list[Finding]) -> FixResult:
+    """The chain migrations of a notebook, each planned on its own cell (``migrate.plan``)."""
+    book, findings = report.notebook, report.findings
+    assert book is not None
+    try:
+        current = notebook.load(text)
+    except notebook.NotebookError as error:
+        return FixResult(text, [], list(findings), f"no fix applied: {error}")
+    if current.source != book.source:
+        return FixResult(text, [], list(findings), CHANGED)
+    code_cells = current.data["cells"]
+    sources: dict[int, str | list[str]] = {}
+    for cell in sorted({f.cell for f in migrations if f.cell is not None}):
+        old = notebook.cell_text(code_cells[cell - 1])
+        newline = Text(old).newline
+        try:
+            new = migrated_text(old, [e for f in migrations if f.cell == cell for e in f.fix.edits])  # type: ignore
+        except ValueError as error:
+            return FixResult(text, [], list(findings), f"no fix applied: {error}")
+        new = new.replace("\n", newline) if newline != "\n" else new
+        if not old.endswith(("\n", "\r")) and new.endswith("\n"):
+            new = new.rstrip("\r\n")
+        problem = parse_problem(new)
+        if problem:
+            return FixResult(text, [], list(findings), f"no fix applied: cell {cell} would not parse ({problem})")
+        sources[cell] = split_lines_keepends(new) if isinstance(code_cells[cell - 1].get("source"), list) else new
+    try:
+        new_text = replace_sources(text, sources)
+    except ValueError as error:
+        return FixResult(text, [], list(findings), f"no fix applied: {error}")
+    done = {id(f) for f in migrations}
+    return FixResult(new_text, list(migrations), [f for f in findings if id(f) not in done])
+
+
 def _result(text: str, findings: Sequence[Finding], changes: list[Change]) -> FixResult:
     fixed_ids = {id(f) for change in changes for f in change.findings}
     fixed = [f for f in findings if id(f) in fixed_ids]
@@ -120,7 +176,7 @@ def fix_file(path: str, report: FileReport, *, unsafe: bool, write: bool) -> Fil
     as it was (unreadable, changed since it was checked, the result would not parse, not writable).
     """
     findings = list(report.findings)
-    if not any(applies(f, unsafe) for f in findings):
+    if not any(applies(f, unsafe) or (unsafe and is_migration(f.fix)) for f in findings):
         return FileFix(path, "", "", [], findings)  # nothing to do: the file is not even read
     is_notebook = report.notebook is not None
     try:

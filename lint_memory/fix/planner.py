@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from lint_memory.fix.applicability import applicability, fixable
 from lint_memory.fix.cells import edit, module_code, module_position, one_cell
 from lint_memory.fix.imports import Site, sites
+from lint_memory.fix.migrate.plan import plan_migrations
 from lint_memory.fix.references import References
 from lint_memory.fix.text import Position, Replacement, Text
 from lint_memory.model import Applicability, FileReport, Finding, Fix
@@ -116,6 +117,11 @@ def plan_fixes(
     fixes say which findings are fixable and how safely, but their edits change nothing.  Raises ``target.TargetError`` for a
     malformed ``target``.
     """
+    _plan_imports(report, target, tree)
+    plan_migrations(report, target, tree)
+
+
+def _plan_imports(report: FileReport, target: str | None, tree: ast.Module | None) -> None:
     found = [f for f in report.findings if fixable(f)]
     if not found or report.source is None:
         return

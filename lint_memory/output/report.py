@@ -29,12 +29,23 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """Structural migrations of one pattern (issue 12): chain sites, those with a fix, why the rest have none."""
+
+    pattern: str
+    sites: int
+    fixed: int
+    reasons: tuple[tuple[str, int], ...]  # reason kind -> sites, most first
+
+
+@dataclass(frozen=True)
 class MigrationReport:
     rules: tuple[Row, ...]  # by code
     packages: tuple[Row, ...]  # most findings first
     total: Row
     checked: int  # files checked
     unreadable: int  # files with an LCM9xx diagnostic
+    coverage: tuple[Coverage, ...] = ()  # by pattern; empty unless fixes were planned for LangChain 1.x
 
 
 @dataclass
@@ -73,7 +84,8 @@ def build_report(reports: Iterable[FileReport], root: str | None) -> MigrationRe
     packages: dict[str, _Tally] = {}
     total = _Tally()
     checked = unreadable = 0
-    for report in reports:
+    reports_seen = list(reports)
+    for report in reports_seen:
         checked += 1
         file = relative_path(report.path, root)
         if any(is_diagnostic(finding.code) for finding in report.findings):
@@ -89,7 +101,28 @@ def build_report(reports: Iterable[FileReport], root: str | None) -> MigrationRe
                 tally.add(file, finding)
     rule_rows = tuple(rules[code].row(code, BY_CODE[code].name) for code in sorted(rules))
     package_rows = sorted((tally.row(name) for name, tally in packages.items()), key=lambda r: (-r.remaining, r.key))
-    return MigrationReport(rule_rows, tuple(package_rows), total.row("Total"), checked, unreadable)
+    return MigrationReport(
+        rule_rows, tuple(package_rows), total.row("Total"), checked, unreadable, coverage(reports_seen)
+    )
+
+
+def coverage(reports: Iterable[FileReport]) -> tuple[Coverage, ...]:
+    """Per pattern: the chain sites the migration planner looked at, those with a structural fix, and the
+    reasons tallied for the rest (``Finding.migration``)."""
+    patterns: dict[str, dict[str, int]] = {}
+    for report in reports:
+        for finding in report.findings:
+            if finding.migration is not None:
+                pattern, outcome = finding.migration
+                tally = patterns.setdefault(pattern, {})
+                tally[outcome] = tally.get(outcome, 0) + 1
+    rows = []
+    for pattern in sorted(patterns):
+        tally = patterns[pattern]
+        fixed = tally.pop("fixed", 0)
+        reasons = tuple(sorted(tally.items(), key=lambda item: (-item[1], item[0])))
+        rows.append(Coverage(pattern, fixed + sum(tally.values()), fixed, reasons))
+    return tuple(rows)
 
 
 def _plural(count: int, word: str) -> str:
@@ -143,8 +176,16 @@ def render_table(report: MigrationReport) -> str:
         out.append("")
         out += _columns(["Package", *headers], [[row.key, *_numbers(row)] for row in report.packages])
         out.append("")
+    if report.coverage:
+        rows = [[row.pattern, str(row.sites), str(row.fixed), _reasons(row)] for row in report.coverage]
+        out += _columns(["Migration pattern", "Sites", "Fix", "Not migrated"], rows)
+        out.append("")
     out += summary(report)
     return "\n".join(out) + "\n"
+
+
+def _reasons(row: Coverage) -> str:
+    return ", ".join(f"{kind} {count}" for kind, count in row.reasons) or "-"
 
 
 def _code_span(text: str) -> str:
@@ -177,4 +218,8 @@ def render_markdown(report: MigrationReport) -> str:
         out += ["", "| Package | Files | Remaining | Fixable |", align]
         for row in report.packages:
             out.append(f"| {_code_span(row.key)} | {' | '.join(_numbers(row))} |")
+    if report.coverage:
+        out += ["", "| Migration pattern | Sites | Fix | Not migrated |", "| :--- | ---: | ---: | :--- |"]
+        for cover in report.coverage:
+            out.append(f"| {cover.pattern} | {cover.sites} | {cover.fixed} | {_reasons(cover)} |")
     return "\n".join(out) + "\n"

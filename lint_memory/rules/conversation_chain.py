@@ -23,6 +23,16 @@ RULES: tuple[Rule, ...] = (
         use_instead="from langchain.agents import create_agent\n"
         "from langgraph.checkpoint.memory import InMemorySaver\n\n"
         "agent = create_agent(model, tools=[], checkpointer=InMemorySaver())\n",
+        fix_safety=(
+            "A structural migration is offered as an unsafe fix (`--fix --unsafe-fixes`), only when the project "
+            "targets LangChain 1.x, for a `ConversationChain` with a buffer, string-buffer, window or summary memory "
+            "(or none) bound to a local name or a `self.` attribute that is only called (`predict`, `run`, `invoke`, "
+            "`apredict`, `arun`, `ainvoke`): it becomes `create_agent(..., checkpointer=InMemorySaver())` with the "
+            "default preamble as `system_prompt` and a thread config per chain object. Unsafe because the prompt "
+            "framing changes (messages instead of one string). Elsewhere the message says why it is not migrated, "
+            "naming the blocking line (see docs/fixes.md, Structural migrations)."
+        ),
+        fixable="sometimes",
         references=(c.SHORT_TERM_URL, c.OLD_BUFFER_GUIDE),
         pylint_number="31",
     ),

@@ -43,6 +43,15 @@ RULES: tuple[Rule, ...] = (
         example="from langchain.agents import AgentExecutor\n\n"
         "executor = AgentExecutor(agent=agent, tools=tools, memory=memory)\n",
         use_instead=AGENT_EXAMPLE,
+        fix_safety=(
+            "For `memory=` on an `LLMChain` whose `PromptTemplate` is `PREFIX{history}\\nHuman: {input}\\nAI:` "
+            "with a buffer memory, a structural migration to `create_agent(..., system_prompt=PREFIX, "
+            "checkpointer=InMemorySaver())` is offered as an unsafe fix (`--fix --unsafe-fixes`), only when the "
+            "project targets LangChain 1.x; the fix of a `ConversationChain` is on its LCM301 finding. Elsewhere the "
+            "message says why it is not migrated, naming the blocking line. Other uses of `memory=` have no "
+            "automatic fix: the change is a redesign."
+        ),
+        fixable="sometimes",
         references=(c.SHORT_TERM_URL, c.OLD_AGENT_GUIDE),
         pylint_number="30",
     ),

@@ -1,0 +1,150 @@
+"""The migrated text of a module, and the edits (line hunks) that turn the old text into it."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import textwrap
+from collections.abc import Sequence
+
+from lint_memory.fix.migrate.detect import Site
+from lint_memory.fix.migrate.render import agent, call, middleware_function, template_function
+from lint_memory.fix.text import Replacement, Text
+from lint_memory.model import Edit
+from lint_memory.source.lines import split_lines_keepends
+
+LEGACY_ROOTS = ("langchain_classic", "langchain", "langchain_community")
+NEW_IMPORTS = {  # name -> module
+    "create_agent": "langchain.agents",
+    "wrap_model_call": "langchain.agents.middleware",
+    "SummarizationMiddleware": "langchain.agents.middleware",
+    "trim_messages": "langchain_core.messages",
+    "InMemorySaver": "langgraph.checkpoint.memory",
+    "HumanMessage": "langchain_core.messages",
+    "get_buffer_string": "langchain_core.messages",
+    "PromptTemplate": "langchain_core.prompts",
+}
+
+
+def migrated(text: str, sites: Sequence[Site], keep: set[str] | None = None) -> str:
+    """``text`` with every site migrated, the new imports added and the legacy ones left unused removed (but not
+    those named in ``keep``: read elsewhere, as in another notebook cell)."""
+    index = Text(text)
+
+    def source(node: ast.AST) -> str:
+        return index.slice(*index.span(node))
+
+    replacements: list[Replacement] = []
+    needed = {"create_agent", "InMemorySaver"}
+    dropped: set[str] = set()
+    inserted: dict[int, list[str]] = {}
+    replaced: set[str] = set()  # legacy names the migration imports from their new home
+    for site in sites:
+        statement = site.statement
+        start, end = index.span(statement)
+        indent = index.line(statement.lineno)[: start[1]]
+        replacements.append(Replacement((statement.lineno, 0), end, agent(site, source, indent)))
+        for removed in site.removed:
+            replacements.append(Replacement((removed.lineno, 0), (index.span(removed)[1][0] + 1, 0), ""))
+        for removed in site.removed_module:  # the statement and the blank line after it
+            last = index.span(removed)[1][0] + 1
+            last += 1 if not index.line(last).strip() else 0
+            replacements.append(Replacement((removed.lineno, 0), (last, 0), ""))
+        for use in site.uses:
+            begin, end_of = index.span(use.node)
+            before, after = index.line(begin[0])[: begin[1]], index.line(end_of[0])[end_of[1] :]
+            replacements.append(Replacement(begin, end_of, call(site, use, source, before, after)))
+            for subscript in use.subscripts:
+                replacements.append(
+                    Replacement(*index.span(subscript), f'{source(subscript.value)}["messages"][-1].text')
+                )
+        dropped |= site.dropped
+        if site.window is not None:
+            needed |= {"wrap_model_call", "trim_messages"}
+            top = site.top
+            assert top is not None
+            row = min([top.lineno, *(d.lineno for d in getattr(top, "decorator_list", []))])
+            inserted.setdefault(row, []).append(middleware_function(site) + "\n\n")
+        if site.summary is not None:
+            needed.add("SummarizationMiddleware")
+        if site.template is not None:
+            needed |= {"wrap_model_call", "HumanMessage", "get_buffer_string", "PromptTemplate"}
+            replaced.add("PromptTemplate")
+            moved = site.template.statement
+            body = None
+            if moved is not None and moved.lineno != moved.end_lineno:
+                body = textwrap.indent(textwrap.dedent(_lines(index, moved)), "    ")
+            elif moved is not None:
+                site.template.statement = None
+            top = site.top
+            assert top is not None
+            row = min([top.lineno, *(d.lineno for d in getattr(top, "decorator_list", []))])
+            inserted.setdefault(row, []).append(template_function(site, source, body) + "\n\n")
+    written: set[str] = set()
+    for row, functions in inserted.items():
+        fresh = [f for f in dict.fromkeys(functions) if f not in written]  # two chains with the same window
+        written.update(fresh)
+        replacements.append(Replacement((row, 0), (row, 0), "".join(fresh)))
+    return _imports(index.splice(replacements), dropped - (keep or set()), needed, replaced - (keep or set()))
+
+
+def _lines(index: Text, statement: ast.stmt) -> str:
+    return index.slice((statement.lineno, 0), (index.span(statement)[1][0] + 1, 0))
+
+
+def _imports(text: str, dropped: set[str], needed: set[str], replaced: set[str]) -> str:
+    tree = ast.parse(text)
+    index = Text(text)
+    loaded = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    bound: set[str] = set()
+    replacements: list[Replacement] = []
+    first: int | None = None
+    last_import = 0
+    for statement in tree.body:
+        if not isinstance(statement, ast.Import | ast.ImportFrom):
+            continue
+        last_import = index.span(statement)[1][0]
+        module = statement.module if isinstance(statement, ast.ImportFrom) else None
+        names = [(alias.asname or alias.name).split(".")[0] for alias in statement.names]
+        legacy = (
+            isinstance(statement, ast.ImportFrom) and statement.level == 0 and str(module).split(".")[0] in LEGACY_ROOTS
+        )
+        gone = {n for n in names if n in replaced or (n in dropped and n not in loaded)}
+        keep = [a for a, n in zip(statement.names, names) if not (legacy and n in gone)]
+        bound |= {(a.asname or a.name).split(".")[0] for a in keep}
+        if len(keep) == len(statement.names):
+            continue
+        start, end = index.span(statement)
+        if keep:
+            listed = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in keep)
+            replacements.append(Replacement(start, end, f"from {module} import {listed}"))
+        else:
+            replacements.append(Replacement((start[0], 0), (end[0] + 1, 0), ""))
+            first = start[0] if first is None else first
+    modules: dict[str, list[str]] = {}
+    for name in sorted(needed - bound):
+        modules.setdefault(NEW_IMPORTS[name], []).append(name)
+    block = "" if "uuid" in bound else "import uuid\n\n"
+    block += "".join(f"from {m} import {', '.join(sorted(ns))}\n" for m, ns in sorted(modules.items()))
+    row = first if first is not None else last_import + 1
+    if first is None and not last_import:  # no import statement yet (a notebook cell): set the block apart
+        block += "\n\n"
+    replacements.append(Replacement((row, 0), (row, 0), block))
+    return index.splice(replacements)
+
+
+def hunks(old: str, new: str) -> list[Edit]:
+    """Line-wise edits that turn ``old`` into ``new`` (what the JSON ``fix`` and the editor get)."""
+    before, after = split_lines_keepends(old), split_lines_keepends(new)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        Edit("".join(after[j1:j2]), i1 + 1, 0, i2 + 1, 0)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def apply(old: str, edits: Sequence[Edit]) -> str:
+    index = Text(old)
+    unique = {(e.row, e.col, e.end_row, e.end_col, e.content) for e in edits}
+    return index.splice(Replacement((r, c), (er, ec), content) for r, c, er, ec, content in unique)
