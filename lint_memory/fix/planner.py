@@ -114,14 +114,14 @@ def plan_fixes(
     ``langchain`` requirement is looked up from ``report.path``.  ``tree`` is the Python file's
     ``report.source`` as the check parsed it (parsing it again costs as much as the planning).
     Findings that cannot be fixed keep ``fix = None``.  ``render=False`` plans without libcst: the
-    fixes say which findings are fixable and how safely, but their edits change nothing.  Raises ``target.TargetError`` for a
-    malformed ``target``.
+    fixes say which findings are fixable and how safely, but their edits change nothing.
+    Raises ``target.TargetError`` for a malformed ``target``.
     """
-    _plan_imports(report, target, tree)
+    _plan_imports(report, target, tree, render)
     plan_migrations(report, target, tree)
 
 
-def _plan_imports(report: FileReport, target: str | None, tree: ast.Module | None) -> None:
+def _plan_imports(report: FileReport, target: str | None, tree: ast.Module | None, render: bool) -> None:
     found = [f for f in report.findings if fixable(f)]
     if not found or report.source is None:
         return
