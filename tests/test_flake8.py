@@ -93,7 +93,11 @@ def test_opt_in_rules_are_off_by_default():
     assert lcm_lines(flake8("opt_in.py")) == ["opt_in.py:1:38: LCM100", "opt_in.py:7:10: LCM100"]
 
 
-@pytest.mark.parametrize("selection", [["--extend-select", "LCM5"], ["--select", "LCM"]])
+@pytest.mark.parametrize(
+    "selection",
+    [["--extend-select", "LCM5"], ["--select", "LCM,LCM5"], ["--select", "LCM", "--extend-select", "LCM50"],
+     ["--select", "LCM,LCM500,LCM501"]],
+)
 def test_opt_in_rules_on_request(selection):
     assert lcm_lines(flake8(*selection, "opt_in.py")) == [
         "opt_in.py:1:38: LCM100",
@@ -109,6 +113,38 @@ def test_one_opt_in_rule_alone():
     assert lcm_lines(flake8("--select", "LCM500", "opt_in.py")) == ["opt_in.py:3:46: LCM500", "opt_in.py:6:9: LCM500"]
 
 
+@pytest.mark.parametrize("selection", [["--select", "LCM"], ["--extend-select", "LCM"], ["--ignore", "E501"],
+                                       ["--extend-ignore", "E501"], ["--select", "L"], ["--select", "LCM1,LCM4"]])
+def test_a_selection_that_does_not_name_lcm5_keeps_the_opt_in_rules_off(selection):
+    # As flake8-bugbear's B9xx: `--select LCM` means the default rules, and an `ignore` that replaces flake8's
+    # default ignore list (where LCM500/LCM501 sit) does not switch them on either.
+    expected = ["opt_in.py:1:38: LCM100", "opt_in.py:7:10: LCM100"]
+    assert lcm_lines(flake8(*selection, "opt_in.py")) == expected
+
+
+def test_a_narrow_selection_with_the_lcm50_prefix():
+    assert lcm_lines(flake8("--select", "LCM1,LCM50", "opt_in.py")) == [
+        "opt_in.py:1:38: LCM100", "opt_in.py:2:41: LCM501", "opt_in.py:3:46: LCM500", "opt_in.py:5:11: LCM501",
+        "opt_in.py:6:9: LCM500", "opt_in.py:7:10: LCM100",
+    ]
+    assert lcm_lines(flake8("--select", "LCM501", "opt_in.py")) == ["opt_in.py:2:41: LCM501", "opt_in.py:5:11: LCM501"]
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ("select = LCM\n", ["opt_in.py:1:38: LCM100", "opt_in.py:7:10: LCM100"]),
+    ("select = LCM,LCM5\n", ["opt_in.py:1:38: LCM100", "opt_in.py:2:41: LCM501", "opt_in.py:3:46: LCM500",
+                             "opt_in.py:5:11: LCM501", "opt_in.py:6:9: LCM500", "opt_in.py:7:10: LCM100"]),
+    ("extend-select = LCM501\n", ["opt_in.py:1:38: LCM100", "opt_in.py:2:41: LCM501", "opt_in.py:5:11: LCM501",
+                                  "opt_in.py:7:10: LCM100"]),
+])
+def test_selection_from_a_config_file(tmp_path, config, expected):
+    (tmp_path / "opt_in.py").write_bytes((FLAKE8 / "opt_in.py").read_bytes())
+    (tmp_path / "setup.cfg").write_text("[flake8]\n" + config, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "flake8", "opt_in.py"], cwd=tmp_path, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert lcm_lines(done) == expected
+
+
 def _by_file(lines: list[str]) -> dict[str, set[tuple[int, str]]]:
     found: dict[str, set[tuple[int, str]]] = {}
     for line in lines:
@@ -118,7 +154,7 @@ def _by_file(lines: list[str]) -> dict[str, set[tuple[int, str]]]:
 
 
 def test_rule_fixtures_match_their_marks(expected_marks):
-    found = _by_file(lcm_lines(flake8("--select", "LCM", ".", cwd=RULES)))
+    found = _by_file(lcm_lines(flake8("--select", "LCM,LCM5", ".", cwd=RULES)))
     for path in sorted(RULES.glob("*.py")):
         assert found.get(path.name, set()) == expected_marks(path), path.name
 

@@ -63,9 +63,9 @@ def ours(items: list[dict]) -> Found:
 
 
 def flake8(cwd: Path, *args: str) -> list[tuple[str, int, int, str, str]]:
-    """(path, line, 0-based column, code, message) for every LCM finding."""
+    """(path, line, 0-based column, code, message) for every LCM finding, the opt-in LCM5xx included."""
     fmt = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s"
-    done = subprocess.run([sys.executable, "-m", "flake8", "--select", "LCM", "--format", fmt, *args], cwd=cwd,
+    done = subprocess.run([sys.executable, "-m", "flake8", "--select", "LCM,LCM5", "--format", fmt, *args], cwd=cwd,
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode in (0, 1), done.stderr[-3000:]
     rows = []
@@ -222,7 +222,7 @@ def test_opt_in_rules_are_disabled_by_default(tmp_path):
     enabled = ours(pylint(tmp_path, "--enable=langchain-history-runnable,W5251", "histories.py"))
     assert enabled == default | {("histories.py", 1, "LCM501"), ("histories.py", 2, "LCM500"),
                                  ("histories.py", 4, "LCM500"), ("histories.py", 4, "LCM501")}
-    assert enabled == {(p, r, code) for p, r, _, code, _ in flake8(tmp_path, "histories.py")}  # --select LCM: all
+    assert enabled == {(p, r, code) for p, r, _, code, _ in flake8(tmp_path, "histories.py")}  # LCM,LCM5: all
 
 
 def test_load_plugins_from_pyproject(tmp_path):

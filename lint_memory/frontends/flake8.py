@@ -1,14 +1,19 @@
 """flake8 front end: ``flake8 --select LCM`` (registered under the ``LCM`` entry point).
 
 flake8 parses the file, applies ``# noqa`` and selection; this class only runs the shared engine
-on the tree it is given.  LCM500/LCM501 are added to flake8's default ignore list (opt-in).
-A tree nested beyond the recursion limit is reported as LCM904 instead of crashing flake8.
-flake8 loads every plugin for every run: the engine is imported on the first file the pre-filter
-lets through, so a run over files that cannot have a finding pays for the pre-filter only.
+on the tree it is given.  A tree nested beyond the recursion limit is reported as LCM904 instead of
+crashing flake8.  flake8 loads every plugin for every run: the engine is imported on the first file the
+pre-filter lets through, so a run over files that cannot have a finding pays for the pre-filter only.
+
+The opt-in rules (LCM500/LCM501) follow flake8-bugbear's B9xx: they are in flake8's default ignore
+list, and, because a user's ``select``/``ignore`` replaces that list, the checker itself emits them
+only when a ``select``/``extend-select`` entry names them more narrowly than ``LCM``: ``LCM5``,
+``LCM50``, ``LCM500``.  So ``--select LCM`` (or ``select = LCM``) and ``--ignore E501`` keep them off.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 from collections.abc import Iterator
 
@@ -16,14 +21,30 @@ from lint_memory import __version__
 from lint_memory.prefilter import might_match_text
 from lint_memory.rules import BY_CODE, OPT_IN_CODES
 
+PREFIX = "LCM"
+
+
+def opt_in_selected(code: str, options: argparse.Namespace | None) -> bool:
+    """Whether the user's ``select`` / ``extend-select`` names the opt-in ``code`` by a prefix longer than ``LCM``.
+
+    Without options (the checker built by hand, not by flake8) every code is emitted and flake8's own
+    selection decides.
+    """
+    if options is None:
+        return True
+    chosen = {entry.strip().upper() for entry in [*(getattr(options, "select", None) or []),
+                                                   *(getattr(options, "extend_select", None) or [])]}
+    return any(code[:end] in chosen for end in range(len(PREFIX) + 1, len(code) + 1))
+
 
 class MemoryChecker:
     name = "lint-memory"
     version = __version__
 
-    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
+    def __init__(self, tree: ast.AST, lines: list[str], options: argparse.Namespace | None = None) -> None:
         self.tree = tree
         self.lines = lines
+        self.options = options
 
     @classmethod
     def add_options(cls, option_manager) -> None:
@@ -40,5 +61,7 @@ class MemoryChecker:
         except RecursionError:
             yield 1, 0, f"LCM904 the file is nested too deeply to check; see {BY_CODE['LCM904'].url}", type(self)
             return
+        wanted = {code: opt_in_selected(code, self.options) for code in OPT_IN_CODES}
         for finding in found:
-            yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
+            if wanted.get(finding.code, True):
+                yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
