@@ -21,7 +21,9 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 FIXES = TESTS / "fixtures" / "fixes"
-SHARED_CASES = TESTS.parent.parent / "shared" / "cases"
+SHARED_CASES = TESTS / "fixtures" / "cases"  # vendored from shared/cases
+if not SHARED_CASES.is_dir():
+    SHARED_CASES = TESTS.parent.parent / "shared" / "cases"
 PYTHON_CASES = sorted(p.name[: -len(".before.py")] for p in FIXES.glob("*.before.py"))
 NOTEBOOK_CASES = sorted(p.name[: -len(".before.ipynb")] for p in FIXES.glob("*.before.ipynb"))
 SAFE_ONLY = "safe_only"  # the one fixture expected with an unknown target and safe fixes only

@@ -403,7 +403,9 @@ def test_plan_fixes_reads_the_declared_requirement(tmp_path):
 
 
 # --- the shared acceptance cases ---------------------------------------------------------------
-SHARED_CASES = Path(__file__).resolve().parents[1].parent / "shared" / "cases"
+SHARED_CASES = Path(__file__).resolve().parent / "fixtures" / "cases"  # vendored from shared/cases
+if not SHARED_CASES.is_dir():
+    SHARED_CASES = Path(__file__).resolve().parents[1].parent / "shared" / "cases"
 
 
 def _line_map(old: str, new: str):

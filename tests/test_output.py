@@ -19,7 +19,9 @@ from lint_memory.rules import BY_CODE
 
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "cli" / "project"
 CHECKOUT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = CHECKOUT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).resolve().parent / "schemas" / "sarif-schema-2.1.0.json"  # vendored from shared/
+if not SARIF_SCHEMA.is_file():
+    SARIF_SCHEMA = CHECKOUT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 RUFF_JSON_FIELDS = ["cell", "code", "end_location", "filename", "fix", "location", "message", "name", "noqa_row", "url"]
 
 
@@ -68,7 +70,7 @@ def test_json_lines_is_the_json_records_one_per_line(records):
 
 def test_sarif_is_valid_against_the_official_schema(records):
     if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA} (the shared folder beside the checkout)")
+        pytest.skip(f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA} (nor in tests/schemas)")
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     result = run("--output-format", "sarif")

@@ -22,7 +22,9 @@ from lint_memory.rules import LINT_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "pylint_project"
-SHARED_CASES = ROOT.parent / "shared" / "cases" / "python"
+SHARED_CASES = ROOT / "tests" / "fixtures" / "cases" / "python"  # vendored from shared/cases
+if not SHARED_CASES.is_dir():
+    SHARED_CASES = ROOT.parent / "shared" / "cases" / "python"
 PLUGIN = "lint_memory.pylint_plugin"
 CODE_OF = {rule.pylint_symbol: rule.code for rule in LINT_RULES}
 ALL_SYMBOLS = ",".join(CODE_OF)
