@@ -9,14 +9,17 @@ and the repository's rule fixtures (tests/fixtures/rules/*.py); both are mutated
 LangChain memory code (imports, ``ConversationBufferMemory()``, ``ConversationChain(memory=...)``,
 ``memory.save_context(...)``...) wrapped in every syntactic context: functions, async functions, classes,
 methods, branches, loops, try/except, with, match, comprehensions, lambdas, decorators, default arguments,
-annotations, walrus, global and nonlocal.  Every program compiles on the running Python.
+annotations, ``if TYPE_CHECKING``, walrus, global, nonlocal and deep nesting.  A few lines carry ``# noqa``
+comments; some files are written with CRLF or CR line ends, a BOM or a coding cookie.
+Every program compiles on the running Python.
 
 Properties, checked per batch of files (one subprocess per tool and batch, so it stays fast):
 
 * ``engine``: ``engine.check_source`` never raises on valid Python;
-* ``agree``: ``lint-memory check --output-format json``, ``flake8 --select LCM`` and
-  ``pylint --load-plugins lint_memory.pylint_plugin --disable=all --enable=<default symbols>`` report the
-  same set of (line, code) on every file;
+* ``agree``: ``lint-memory check --output-format json`` and ``flake8 --select LCM`` report the same set of
+  (line, code) on every file, and so do ``pylint --load-plugins lint_memory.pylint_plugin --disable=all
+  --enable=<default symbols>`` and ``flake8 --select LCM --disable-noqa`` (pylint reads ``# pylint: disable``,
+  not ``# noqa``);
 * ``fix``: ``lint-memory check --fix --unsafe-fixes`` leaves code that compiles, and a second run changes
   no byte.
 
@@ -73,14 +76,14 @@ STATEMENTS = [
     "window = ConversationBufferWindowMemory(k=2)",
     "summary = ConversationSummaryMemory(llm=llm)",
 ]
-NAMES = ["memory", "chain", "llm", "window", "summary", "history"]
+NOQA = ["  # noqa", "  # noqa: LCM100", "  # noqa:LCM4", "  # NOQA: LCM100,LCM400", "  # noqa: E501", "  # noqa:LCM3"]
 
 
 def legacy_block(rng: random.Random) -> list[str]:
-    """One or two imports and one to three statements that use legacy memory."""
+    """One or two imports and one to three statements that use legacy memory, a few with a noqa comment."""
     lines = rng.sample(IMPORTS, rng.randint(1, 2))
     lines += rng.sample(STATEMENTS, rng.randint(1, 3))
-    return lines
+    return [line + rng.choice(NOQA) if rng.random() < 0.1 else line for line in lines]
 
 
 def _indent(lines: list[str], depth: int = 1) -> list[str]:
@@ -187,17 +190,29 @@ def _async_constructs(block: list[str], rng: random.Random) -> list[str]:
             "    return [m async for m in s if isinstance(m, ConversationBufferMemory)]"]
 
 
+def _deep(block: list[str], rng: random.Random) -> list[str]:
+    depth = rng.randint(10, 190)  # CPython refuses 200 nested parentheses
+    opener, closer = rng.choice([("[", "]"), ("(", ",)"), ("(lambda: ", ")"), ("{'k': ", "}"), ("f(", ")")])
+    return [*block, f"deep = {opener * depth}ConversationBufferMemory(){closer * depth}"]
+
+
+def _type_checking(block: list[str], rng: random.Random) -> list[str]:
+    return ["from typing import TYPE_CHECKING", "if TYPE_CHECKING:", *_indent(block[:1]),
+            f"def {_unique(rng, 'typed')}(memory: 'ConversationBufferMemory | None' = None) -> None:",
+            "    pass"]
+
+
 CONTEXTS: dict[str, Callable[[list[str], random.Random], list[str]]] = {
     "plain": _plain, "function": _function, "async_function": _async_function, "class_body": _class_body,
     "method": _method, "subclass": _subclass, "branch": _branch, "loop": _loop, "try": _try, "with": _with,
     "match": _match, "comprehension": _comprehension, "lambda": _lambda, "decorator": _decorator,
     "annotation": _annotation, "walrus": _walrus, "global": _global, "nonlocal": _nonlocal,
-    "async": _async_constructs,
+    "async": _async_constructs, "deep": _deep, "type_checking": _type_checking,
 }
 
 
 # --- inserting into a program ---------------------------------------------------------------------
-def _compiles(source: str) -> bool:
+def _compiles(source: str | bytes) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -290,6 +305,21 @@ def hypothesmith_programs(count: int, seed: int, *, nodes: bool = False) -> list
     return [source for source in found if _compiles(source)][:count]
 
 
+def dress(source: str, rng: random.Random) -> str:
+    """The same program as another file could spell it: CRLF or CR line ends, a BOM, a coding cookie."""
+    roll = rng.random()
+    if roll < 0.1:
+        source = source.replace("\n", "\r\n")
+    elif roll < 0.13:
+        source = source.replace("\n", "\r")
+    roll = rng.random()
+    if roll < 0.05:
+        source = "\ufeff" + source
+    elif roll < 0.1 and not source.startswith("#!"):
+        source = "# -*- coding: utf-8 -*-\n" + source
+    return source
+
+
 def make_batch(rng: random.Random, size: int, seed: int, *, nodes: bool = True) -> list[str]:
     """About half mutated fixtures, half hypothesmith programs (most of them mutated too); with ``nodes`` a
     tenth of the batch comes from hypothesmith's slow libcst node strategy."""
@@ -301,7 +331,7 @@ def make_batch(rng: random.Random, size: int, seed: int, *, nodes: bool = True) 
     for source in generated:
         mutated = mutate(source, rng, insertions=rng.randint(1, 2)) if rng.random() < 0.8 else None
         programs.append(mutated or source)
-    return programs
+    return [dress(program, rng) for program in programs]
 
 
 # --- the properties -------------------------------------------------------------------------------
@@ -329,8 +359,8 @@ def check_engine(programs: dict[str, str]) -> list[Failure]:
     failures = []
     for name, source in programs.items():
         try:
-            engine.check_source(source, name)
-        except Exception as error:  # noqa: BLE001 - the property: nothing escapes on valid Python
+            engine.check_source(source.removeprefix("\ufeff"), name)
+        except Exception as error:  # noqa: BLE001  (the property: nothing escapes on valid Python)
             failures.append(Failure("engine", name, f"{type(error).__name__}: {error}", source))
     return failures
 
@@ -353,6 +383,9 @@ def commands(files: list[str]) -> dict[str, list[str]]:
         "cli": [*_tool("lint-memory"), "check", "--isolated", "--output-format", "json", "--exit-zero", "."],
         "flake8": [sys.executable, "-m", "flake8", "--isolated", "--select", "LCM",
                    "--format", "%(path)s\t%(row)d\t%(code)s", *files],
+        # pylint has no `# noqa` (it has `# pylint: disable`): it is compared with flake8 --disable-noqa
+        "flake8-all": [sys.executable, "-m", "flake8", "--isolated", "--select", "LCM", "--disable-noqa",
+                       "--format", "%(path)s\t%(row)d\t%(code)s", *files],
         "pylint": [sys.executable, "-m", "pylint", "--load-plugins", "lint_memory.pylint_plugin", "--disable=all",
                    f"--enable={symbols}", "--output-format=json2", "--score=n", "--persistent=n", *files],
     }
@@ -370,7 +403,7 @@ def _parse(tool: str, out: str, folder: Path) -> Found:
     if tool == "cli":
         for item in json.loads(out or "[]"):
             add(item["filename"], item["location"]["row"], item["code"])
-    elif tool == "flake8":
+    elif tool.startswith("flake8"):
         for line in out.splitlines():
             path, row, code = line.split("\t")
             if code.startswith("LCM"):
@@ -393,8 +426,8 @@ def run_front_ends(folder: Path, files: list[str]) -> tuple[dict[str, Found], li
     broken = []
     for tool, process in processes.items():
         out, err = process.communicate(timeout=TIMEOUT)
-        bad = {"cli": process.returncode != 0, "flake8": process.returncode not in (0, 1),
-               "pylint": process.returncode & (1 | 32)}[tool]
+        bad = process.returncode & (1 | 32) if tool == "pylint" else process.returncode not in (0, 1)
+        bad = bad or (tool == "cli" and process.returncode != 0)
         if bad or "Traceback" in err:
             broken.append(f"{tool} exit {process.returncode}: {err.strip()[-1500:]}")
             continue
@@ -407,16 +440,17 @@ def check_agreement(folder: Path, programs: dict[str, str]) -> tuple[list[Failur
     results, broken = run_front_ends(folder, sorted(programs))
     failures = [Failure("agree", "<batch>", message, "") for message in broken]
     agreed = 0
-    if len(results) < 3:
+    if len(results) < 4:
         return failures, agreed
     for name, source in programs.items():
-        per_tool = {tool: found.get(name, set()) for tool, found in results.items()}
-        if len({frozenset(found) for found in per_tool.values()}) > 1:
-            common = set.intersection(*per_tool.values())
-            detail = "; ".join(f"{tool} also {sorted(found - common)}" for tool, found in per_tool.items()
-                               if found - common)
-            failures.append(Failure("agree", name, f"{detail} (all agree on {len(common)})", source))
-        agreed += len(set.intersection(*per_tool.values()))
+        for pair in (("cli", "flake8"), ("pylint", "flake8-all")):
+            per_tool = {tool: results[tool].get(name, set()) for tool in pair}
+            first, second = per_tool.values()
+            if first != second:
+                detail = "; ".join(f"{tool} also {sorted(found - first.intersection(second))}"
+                                   for tool, found in per_tool.items() if found - first.intersection(second))
+                failures.append(Failure("agree", name, f"{detail} (both have {len(first & second)})", source))
+        agreed += len(set.intersection(*(found.get(name, set()) for found in results.values())))
     return failures, agreed
 
 
@@ -432,7 +466,7 @@ def check_fix(folder: Path, programs: dict[str, str]) -> list[Failure]:
     failures = []
     fixed = _snapshot(folder)
     for name, data in fixed.items():
-        if not _compiles(data.decode("utf-8")):
+        if not _compiles(data):
             failures.append(Failure("fix", name, "the fixed code does not compile", programs[name]))
     second = subprocess.run(command, check=False, cwd=folder, capture_output=True, text=True, encoding="utf-8",
                             timeout=TIMEOUT)
@@ -455,7 +489,8 @@ def check_batch(programs: list[str], workdir: Path | None = None) -> tuple[list[
         for folder in (lint, fix):
             folder.mkdir()
             for name, source in named.items():
-                (folder / name).write_text(source, encoding="utf-8")
+                with open(folder / name, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(source)
         failures = check_engine(named)
         disagreements, agreed = check_agreement(lint, named)
         failures += disagreements
