@@ -417,6 +417,19 @@ def _parse(tool: str, out: str, folder: Path) -> Found:
     return found
 
 
+def _fatal_messages(tool: str, out: str) -> str:
+    """pylint's fatal messages (crashes of astroid or of a checker are reported there, not on stderr)."""
+    if tool != "pylint":
+        return ""
+    try:
+        items = json.loads(out)["messages"]
+    except (ValueError, KeyError, TypeError):
+        return f" (stdout: {out[-500:]!r})"
+    fatal = [f"{item['path']}:{item['line']} {item['symbol']}: {item['message'][:600]}" for item in items
+             if item.get("type") == "fatal" or item["symbol"] in ("astroid-error", "fatal", "parse-error")]
+    return "".join(f"\n    {line}" for line in fatal)
+
+
 def run_front_ends(folder: Path, files: list[str]) -> tuple[dict[str, Found], list[str]]:
     """Each tool's findings per file, and the tools that failed to run (crash, traceback)."""
     processes = {tool: subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -429,7 +442,7 @@ def run_front_ends(folder: Path, files: list[str]) -> tuple[dict[str, Found], li
         bad = process.returncode & (1 | 32) if tool == "pylint" else process.returncode not in (0, 1)
         bad = bad or (tool == "cli" and process.returncode != 0)
         if bad or "Traceback" in err:
-            broken.append(f"{tool} exit {process.returncode}: {err.strip()[-1500:]}")
+            broken.append(f"{tool} exit {process.returncode}: {err.strip()[-1500:]}{_fatal_messages(tool, out)}")
             continue
         results[tool] = _parse(tool, out, folder)
     return results, broken
@@ -515,10 +528,12 @@ def run(seconds: float | None, batches: int | None, size: int, seed: int, save: 
         result.failures += failures
         for failure in failures:
             print(failure, flush=True)
-            if save is not None and failure.source:
-                save.mkdir(parents=True, exist_ok=True)
-                target = save / f"b{batch:03d}-{failure.prop}-{failure.name}"
-                target.write_text(failure.source, encoding="utf-8")
+        if save is not None and failures:
+            folder = save / f"batch{batch:03d}"  # the whole batch: a failure of a tool's run names no file
+            folder.mkdir(parents=True, exist_ok=True)
+            for index, source in enumerate(programs):
+                with open(folder / f"p{index:04d}.py", "w", encoding="utf-8", newline="") as handle:
+                    handle.write(source)
         batch += 1
         print(f"batch {batch}: {result.programs} programs, {result.agreed} findings agreed on, "
               f"{len(result.failures)} failures, "
