@@ -384,7 +384,7 @@ def commands(files: list[str]) -> dict[str, list[str]]:
         "cli": [*_tool("lint-memory"), "check", "--isolated", "--output-format", "json", "--exit-zero", "."],
         "flake8": [sys.executable, "-m", "flake8", "--isolated", "--select", "LCM",
                    "--format", "%(path)s\t%(row)d\t%(code)s", *files],
-        # pylint has no `# noqa` (it has `# pylint: disable`): it is compared with flake8 --disable-noqa
+        # pylint reads `# pylint: disable` comments, not noqa ones: it is compared with flake8 --disable-noqa
         "flake8-all": [sys.executable, "-m", "flake8", "--isolated", "--select", "LCM", "--disable-noqa",
                        "--format", "%(path)s\t%(row)d\t%(code)s", *files],
         "pylint": [sys.executable, "-m", "pylint", "--load-plugins", "lint_memory.pylint_plugin", "--disable=all",
