@@ -431,17 +431,20 @@ def _fatal_messages(tool: str, out: str) -> str:
     return "".join(f"\n    {line}" for line in fatal)
 
 
+PYLINT_FAILS = ("astroid-error", "syntax-error")  # pylint could not check the file (every program compiles)
+
+
 def _pylint_crashes(out: str) -> set[str]:
-    """Files pylint reports an ``astroid-error`` (a crash while checking) for."""
+    """Files pylint reports a crash (``astroid-error``) or a ``syntax-error`` for."""
     try:
         items = json.loads(out)["messages"]
     except (ValueError, KeyError, TypeError):
         return set()
-    return {Path(item["path"]).name for item in items if item["symbol"] == "astroid-error"}
+    return {Path(item["path"]).name for item in items if item["symbol"] in PYLINT_FAILS}
 
 
 def crashes_without_plugin(folder: Path, name: str) -> bool:
-    """Whether pylint crashes on the file without lint-memory's plugin too (pylint's own bug, not ours)."""
+    """Whether pylint fails on the file without lint-memory's plugin too (pylint's own bug, not ours)."""
     command = [sys.executable, "-m", "pylint", "--disable=all", "--enable=unused-import", "--output-format=json2",
                "--score=n", "--persistent=n", name]
     done = subprocess.run(command, check=False, cwd=folder, capture_output=True, text=True, encoding="utf-8",
@@ -477,8 +480,11 @@ def check_agreement(folder: Path, programs: dict[str, str]) -> tuple[list[Failur
     """Failures, and how many (file, line, code) findings all the tools that ran agreed on."""
     results, broken, upstream = run_front_ends(folder, sorted(programs))
     failures = [Failure("agree", "<batch>", message, "") for message in broken]
+    if "pylint" in results:  # pylint's syntax-error on a file CPython compiles: is it pylint's own?
+        refused = {name for name, found in results["pylint"].items() if {code for _, code in found} & set(PYLINT_FAILS)}
+        upstream |= {name for name in refused if crashes_without_plugin(folder, name)}
     for name in sorted(upstream):
-        print(f"[note] {name}: pylint crashes on it without lint-memory's plugin too (left out of the pylint "
+        print(f"[note] {name}: pylint fails on it without lint-memory's plugin too (left out of the pylint "
               "comparison)", flush=True)
     agreed = 0
     if len(results) < 4:
