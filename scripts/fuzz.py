@@ -361,7 +361,7 @@ def check_engine(programs: dict[str, str]) -> list[Failure]:
         try:
             engine.check_source(source.removeprefix("\ufeff"), name)
         # The property: nothing escapes on valid Python.
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             failures.append(Failure("engine", name, f"{type(error).__name__}: {error}", source))
     return failures
 
