@@ -21,7 +21,9 @@ from lint_memory.project.settings import Settings
 from lint_memory.rules import DEFAULT_CODES, LINT_RULES, RULES
 
 TESTS = Path(__file__).resolve().parent
-SHARED_CASES = TESTS.parent.parent / "shared" / "cases"
+SHARED_CASES = TESTS / "fixtures" / "cases"  # vendored from shared/cases
+if not SHARED_CASES.is_dir():
+    SHARED_CASES = TESTS.parent.parent / "shared" / "cases"
 ALL_CODES = frozenset(rule.code for rule in RULES)
 LINT_CODES = sorted(rule.code for rule in LINT_RULES)
 SELECTIONS = [frozenset({code}) for code in LINT_CODES] + [frozenset(DEFAULT_CODES), ALL_CODES]
