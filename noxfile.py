@@ -28,8 +28,10 @@ def _expose_pyenv_versions() -> None:
         return
     found = []
     for version in PYTHONS:
-        candidates = sorted((p for p in root.glob(f"{version}.*") if (p / "bin" / f"python{version}").exists()),
-                            key=lambda p: [int(part) if part.isdigit() else 0 for part in p.name.split(".")])
+        candidates = sorted(
+            (p for p in root.glob(f"{version}.*") if (p / "bin" / f"python{version}").exists()),
+            key=lambda p: [int(part) if part.isdigit() else 0 for part in p.name.split(".")],
+        )
         if candidates:
             found.append(str(candidates[-1] / "bin"))
     os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])

@@ -168,8 +168,10 @@ def measure(commands: dict[str, list[str]], cwd: Path, runs: int, *, sample: boo
 def print_table(results: dict[str, Measure]) -> None:
     print(f"{'command':<60} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7} {'peak MiB':>9} {'tree MiB':>9}")
     for name, result in results.items():
-        print(f"{name:<60} {result.median:>9.3f} {min(result.seconds):>7.3f} {max(result.seconds):>7.3f} "
-              f"{result.cpu_median:>7.3f} {result.peak_process_mb:>9.1f} {result.peak_tree_mb:>9.1f}")
+        print(
+            f"{name:<60} {result.median:>9.3f} {min(result.seconds):>7.3f} {max(result.seconds):>7.3f} "
+            f"{result.cpu_median:>7.3f} {result.peak_process_mb:>9.1f} {result.peak_tree_mb:>9.1f}"
+        )
 
 
 def verdict(ratio: float, bar: float) -> str:
@@ -181,8 +183,18 @@ def lint_memory(paths: list[str], *options: str) -> list[str]:
 
 
 def ruff_check(config: Path, paths: list[str]) -> list[str]:
-    return ["ruff", "check", "--no-cache", "--config", str(config), "--select", "TID251",
-            "--output-format", "concise", *paths]
+    return [
+        "ruff",
+        "check",
+        "--no-cache",
+        "--config",
+        str(config),
+        "--select",
+        "TID251",
+        "--output-format",
+        "concise",
+        *paths,
+    ]
 
 
 def write_ruff_config(workdir: Path) -> Path:
@@ -204,13 +216,21 @@ def one_file(workdir: Path, runs: int) -> dict[str, float]:
         "python -c pass": python,
         ours: lint_memory(["app.py"]),
         "lint-memory check --output-format concise app.py": lint_memory(["app.py"], "--output-format", "concise"),
-        "lint-memory check --output-format github app.py (no fixes)": lint_memory(["app.py"], "--output-format",
-                                                                                  "github"),
+        "lint-memory check --output-format github app.py (no fixes)": lint_memory(
+            ["app.py"], "--output-format", "github"
+        ),
         "lint-memory check clean.py (no LangChain: argparse.py)": lint_memory(["clean.py"]),
         "ruff check --select TID251 app.py": ruff_check(config, ["app.py"]),
         "flake8 --select LCM app.py": [sys.executable, "-m", "flake8", "--isolated", "--select", "LCM", "app.py"],
-        "flake8 --select LCM app.py, without our plugin": [sys.executable, "-c", FLAKE8_WITHOUT_US, "--isolated",
-                                                           "--select", "LCM", "app.py"],
+        "flake8 --select LCM app.py, without our plugin": [
+            sys.executable,
+            "-c",
+            FLAKE8_WITHOUT_US,
+            "--isolated",
+            "--select",
+            "LCM",
+            "app.py",
+        ],
         "python -c 'import lint_memory.frontends.cli'": [sys.executable, "-c", "import lint_memory.frontends.cli"],
         "python -c 'import libcst'": [sys.executable, "-c", "import libcst"],
     }
@@ -221,15 +241,21 @@ def one_file(workdir: Path, runs: int) -> dict[str, float]:
     with_plugin = results["flake8 --select LCM app.py"].median
     without = results["flake8 --select LCM app.py, without our plugin"].median
     ratio = results[ours].median / bare
-    print(f"\nlint-memory check FILE / python -c pass: {verdict(ratio, 5.0)}; "
-          f"in CPU time {results[ours].cpu_median / results['python -c pass'].cpu_median:.2f}")
-    print(f"  (concise: {results['lint-memory check --output-format concise app.py'].median / bare:.2f}, "
-          f"github, which plans no fixes: "
-          f"{results['lint-memory check --output-format github app.py (no fixes)'].median / bare:.2f}, "
-          f"a file without LangChain: "
-          f"{results['lint-memory check clean.py (no LangChain: argparse.py)'].median / bare:.2f})")
-    print(f"our plugin's share of flake8 --select LCM: {(with_plugin - without) / with_plugin:.0%} "
-          f"({(with_plugin - without) * 1000:.0f} ms of {with_plugin * 1000:.0f} ms)")
+    print(
+        f"\nlint-memory check FILE / python -c pass: {verdict(ratio, 5.0)}; "
+        f"in CPU time {results[ours].cpu_median / results['python -c pass'].cpu_median:.2f}"
+    )
+    print(
+        f"  (concise: {results['lint-memory check --output-format concise app.py'].median / bare:.2f}, "
+        f"github, which plans no fixes: "
+        f"{results['lint-memory check --output-format github app.py (no fixes)'].median / bare:.2f}, "
+        f"a file without LangChain: "
+        f"{results['lint-memory check clean.py (no LangChain: argparse.py)'].median / bare:.2f})"
+    )
+    print(
+        f"our plugin's share of flake8 --select LCM: {(with_plugin - without) / with_plugin:.0%} "
+        f"({(with_plugin - without) * 1000:.0f} ms of {with_plugin * 1000:.0f} ms)"
+    )
     return {"one-file / python": ratio}
 
 
@@ -246,8 +272,21 @@ def real_tree() -> Path:
     have = {p.name.split("-")[0].lower(): p for p in wheels.glob("*.whl")} if wheels.is_dir() else {}
     missing = [spec for name, spec in wanted.items() if name not in have]
     if missing:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-                        "--dest", str(wheels), *missing], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary",
+                ":all:",
+                "--dest",
+                str(wheels),
+                *missing,
+            ],
+            check=True,
+        )
     shutil.rmtree(tree, ignore_errors=True)
     for wheel in sorted(wheels.glob("*.whl")):
         with zipfile.ZipFile(wheel) as archive:
@@ -287,8 +326,11 @@ def phases(tree: Path) -> None:
     with clock("pre-filter, old ('langchain' + a memory-ish substring)"):
         old = [d for d in datas if b"langchain" in d and any(token in d.lower() for token in _OLD_TOKENS)]
     with clock("pre-filter"):
-        passed = [(path, data) for path, data in zip(files, datas, strict=True)
-                  if runner._needs_check(data, path.endswith(".ipynb"), settings.codes_for(path))]
+        passed = [
+            (path, data)
+            for path, data in zip(files, datas, strict=True)
+            if runner._needs_check(data, path.endswith(".ipynb"), settings.codes_for(path))
+        ]
     texts = [decode(data) for _, data in passed]
     with clock("parse"):
         trees = [ast.parse(text) for text in texts]
@@ -304,32 +346,53 @@ def phases(tree: Path) -> None:
     with clock("check with fixes planned (each LCM400)"):
         reports = [runner.check_bytes(path, data, replace(plain, plan_fixes=True)) for path, data in passed]
     with_findings = sum(1 for report in reports if report.findings)
-    print(f"\nphases in one process ({len(files)} files; the old pre-filter passed {len(old)}, this one "
-          f"{len(passed)}; {with_findings} have findings; {sum(map(len, found))} findings before selection):")
+    print(
+        f"\nphases in one process ({len(files)} files; the old pre-filter passed {len(old)}, this one "
+        f"{len(passed)}; {with_findings} have findings; {sum(map(len, found))} findings before selection):"
+    )
     print(f"  {'phase':<62} {'wall s':>7} {'cpu s':>7}")
     for name, seconds in clock.seconds.items():
         print(f"  {name:<62} {seconds:7.3f} {clock.cpu[name]:7.3f}")
     check, fixed = "check (the runner: decode, parse, visit, noqa, selection)", "check with fixes planned (each LCM400)"
-    print(f"  {'planning the fixes alone (the difference of the two checks)':<62} "
-          f"{clock.seconds[fixed] - clock.seconds[check]:7.3f} {clock.cpu[fixed] - clock.cpu[check]:7.3f}")
+    print(
+        f"  {'planning the fixes alone (the difference of the two checks)':<62} "
+        f"{clock.seconds[fixed] - clock.seconds[check]:7.3f} {clock.cpu[fixed] - clock.cpu[check]:7.3f}"
+    )
 
 
-_OLD_TOKENS = (b"memory", b"conversation", b"summarizermixin", b"entitystore", b"messagehistor",
-               b"message_histor", b"messageconverter")
+_OLD_TOKENS = (
+    b"memory",
+    b"conversation",
+    b"summarizermixin",
+    b"entitystore",
+    b"messagehistor",
+    b"message_histor",
+    b"messageconverter",
+)
 
 
 def real_code(workdir: Path, runs: int) -> dict[str, float]:
     tree = real_tree()
     config = workdir / "ruff-real.toml"
-    table = subprocess.run([sys.executable, "-m", "lint_memory", "rules", "--output-format", "ruff"],
-                           capture_output=True, text=True, check=True).stdout
+    table = subprocess.run(
+        [sys.executable, "-m", "lint_memory", "rules", "--output-format", "ruff"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     config.write_text(table.replace("[tool.ruff.lint.", "[lint."), encoding="utf-8")
     files = sum(1 for _ in discovery.discover([str(tree)], respect_gitignore=False))
     ours = "lint-memory check (LangChain sources)"
     no_fixes = "lint-memory check --output-format github (plans no fixes)"
-    results = measure({ours: lint_memory(["."]),
-                       no_fixes: lint_memory(["."], "--output-format", "github"),
-                       "ruff check --no-cache --select TID251": ruff_check(config, ["."])}, tree, runs)
+    results = measure(
+        {
+            ours: lint_memory(["."]),
+            no_fixes: lint_memory(["."], "--output-format", "github"),
+            "ruff check --no-cache --select TID251": ruff_check(config, ["."]),
+        },
+        tree,
+        runs,
+    )
     print(f"\n== real LangChain code: {', '.join(REAL_PACKAGES)} ({files} Python files) in {tree} ==")
     print_table(results)
     ruff = results["ruff check --no-cache --select TID251"].median
@@ -395,16 +458,26 @@ def stdlib_tree(workdir: Path, count: int, runs: int, flake8_count: int) -> dict
     config = write_ruff_config(workdir)
     print(f"\n== standard library: {files} Python files ({legacy} legacy LangChain, {legacy / files:.1%}) in {tree} ==")
     ours_name, ruff_name = "lint-memory check", f"ruff check --select TID251 ({len(ruff_table.banned())} paths)"
-    results = measure({ours_name: lint_memory(["tree"], "--output-format", "concise"),
-                       ruff_name: ruff_check(config, ["tree"])}, workdir, runs)
+    results = measure(
+        {ours_name: lint_memory(["tree"], "--output-format", "concise"), ruff_name: ruff_check(config, ["tree"])},
+        workdir,
+        runs,
+    )
     parts = sorted(p.name for p in tree.iterdir())
     flake8_parts = [f"tree/{p}" for p in parts[: max(1, flake8_count // PER_FOLDER)]]
     flake8_files = sum(1 for _ in discovery.discover([str(workdir / p) for p in flake8_parts], respect_gitignore=False))
     small_name = f"lint-memory check ({flake8_files} files)"
     flake8_name = f"flake8 --select LCM ({flake8_files} files)"
-    results.update(measure({small_name: lint_memory(flake8_parts, "--output-format", "concise"),
-                            flake8_name: [sys.executable, "-m", "flake8", "--select", "LCM", *flake8_parts]},
-                           workdir, runs))
+    results.update(
+        measure(
+            {
+                small_name: lint_memory(flake8_parts, "--output-format", "concise"),
+                flake8_name: [sys.executable, "-m", "flake8", "--select", "LCM", *flake8_parts],
+            },
+            workdir,
+            runs,
+        )
+    )
     print_table(results)
     ratio = results[ours_name].median / results[ruff_name].median
     print(f"\nlint-memory / ruff wall time: {verdict(ratio, 1.0)}")
@@ -413,16 +486,23 @@ def stdlib_tree(workdir: Path, count: int, runs: int, flake8_count: int) -> dict
 
     print("\nscaling (lint-memory check, median s; per 1k files):")
     sizes = [size for size in (1, 5, 10) if size * PER_FOLDER <= files]
-    scaling = measure({str(size): lint_memory([f"tree/{p}" for p in parts[:size]], "--output-format", "concise")
-                       for size in sizes}, workdir, runs)
+    scaling = measure(
+        {str(size): lint_memory([f"tree/{p}" for p in parts[:size]], "--output-format", "concise") for size in sizes},
+        workdir,
+        runs,
+    )
     for size in sizes:
         result = scaling[str(size)]
-        print(f"  {size * PER_FOLDER:>6} files  {result.median:7.3f} s  {result.median / size:6.3f} s/1k  "
-              f"peak {result.peak_tree_mb:6.1f} MiB")
+        print(
+            f"  {size * PER_FOLDER:>6} files  {result.median:7.3f} s  {result.median / size:6.3f} s/1k  "
+            f"peak {result.peak_tree_mb:6.1f} MiB"
+        )
     if len(sizes) > 2:
         slope, intercept = _line([float(s) for s in sizes], [scaling[str(s)].median for s in sizes])
         worst = max(abs(scaling[str(s)].median - (intercept + slope * s)) / scaling[str(s)].median for s in sizes)
-        print(f"  fit: {intercept:.3f} s fixed + {slope:.3f} s per 1k files; largest deviation from the line {worst:.0%}")
+        print(
+            f"  fit: {intercept:.3f} s fixed + {slope:.3f} s per 1k files; largest deviation from the line {worst:.0%}"
+        )
     return {"stdlib / ruff": ratio, "flake8 1k / ours": flake8_ratio}
 
 
@@ -432,7 +512,9 @@ BARS = {"one-file / python": 5.0, "real / ruff": 1.5, "stdlib / ruff": 1.0}
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", default="one,real,stdlib", help="which cases, comma-separated (default: %(default)s)")
+    parser.add_argument(
+        "--cases", default="one,real,stdlib", help="which cases, comma-separated (default: %(default)s)"
+    )
     parser.add_argument("--files", type=int, default=10_000, help="standard-library tree size (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command, at least 5")
     parser.add_argument("--flake8-files", type=int, default=1000)
@@ -446,9 +528,11 @@ def main() -> int:
     for tool in ("ruff", "flake8"):
         if shutil.which(tool) is None:
             parser.error(f"`{tool}` is not on PATH (pip install -e '.[dev]')")
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-          f"{subprocess.run(['ruff', '--version'], capture_output=True, text=True, check=False).stdout.strip()}; "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"{subprocess.run(['ruff', '--version'], capture_output=True, text=True, check=False).stdout.strip()}; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"runs: median of {args.runs} after one warm-up run")
 
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="lint-memory-bench-"))

@@ -31,9 +31,15 @@ LEGACY_EVERY = 8  # one module in eight is legacy LangChain code
 BUDGET = 1.10
 
 _STDLIB_IMPORTS = (
-    "import json", "import logging", "import os", "import re", "from collections import defaultdict",
-    "from dataclasses import dataclass, field", "from datetime import datetime, timedelta",
-    "from pathlib import Path", "from typing import Any, Iterable, Optional",
+    "import json",
+    "import logging",
+    "import os",
+    "import re",
+    "from collections import defaultdict",
+    "from dataclasses import dataclass, field",
+    "from datetime import datetime, timedelta",
+    "from pathlib import Path",
+    "from typing import Any, Iterable, Optional",
 )
 
 _PLAIN_MODULE = '''\
@@ -116,14 +122,14 @@ def env_{fn}(name: str, default: Optional[str] = None) -> Any:
     return value.strip() if isinstance(value, str) else value
 {uses}'''
 
-_USE_NEIGHBOUR = '''
+_USE_NEIGHBOUR = """
 
 def combined_{fn}(path: str) -> dict:
     from {package}.{other_area}.{other} import {other_cls}Index, load_{other_fn}
 
     index = {other_cls}Index(load_{other_fn}(path))
     return {{"largest": [r.describe() for r in index.largest()], "count": len(index.find("a"))}}
-'''
+"""
 
 _LEGACY_BASE = '''\
 """Legacy LangChain memory setup (LangChain 0.1 style) for {name}."""
@@ -209,11 +215,13 @@ def generate(root: Path, count: int, seed: int = 7) -> list[Path]:
         uses = ""
         if plain and rng.random() < 0.6:
             other_area, other, other_cls, other_fn = rng.choice(plain)
-            uses = _USE_NEIGHBOUR.format(fn=fn, package=PACKAGE, other_area=other_area, other=other,
-                                         other_cls=other_cls, other_fn=other_fn)
+            uses = _USE_NEIGHBOUR.format(
+                fn=fn, package=PACKAGE, other_area=other_area, other=other, other_cls=other_cls, other_fn=other_fn
+            )
         imports = "\n".join(sorted(set(_STDLIB_IMPORTS) | {"import logging", "import json"}))
-        text = _PLAIN_MODULE.format(area=area, name=name, imports=imports, limit=rng.randint(10, 5000), cls=cls,
-                                    fn=fn, uses=uses)
+        text = _PLAIN_MODULE.format(
+            area=area, name=name, imports=imports, limit=rng.randint(10, 5000), cls=cls, fn=fn, uses=uses
+        )
         path = package / area / f"{name}.py"
         path.write_text(text, encoding="utf-8")
         written.append(path)
@@ -223,8 +231,14 @@ def generate(root: Path, count: int, seed: int = 7) -> list[Path]:
 
 def _legacy_pair(package: Path, index: int) -> list[Path]:
     base_module, cls, fn = f"memory_{index:04d}", f"Legacy{index}", f"legacy_{index}"
-    fields = {"name": base_module, "cls": cls, "fn": fn, "upper": f"MEMORY_{index}", "package": PACKAGE,
-              "base_module": base_module}
+    fields = {
+        "name": base_module,
+        "cls": cls,
+        "fn": fn,
+        "upper": f"MEMORY_{index}",
+        "package": PACKAGE,
+        "base_module": base_module,
+    }
     base = package / "legacy" / f"{base_module}.py"
     user = package / "legacy" / f"assistant_{index:04d}.py"
     base.write_text(_LEGACY_BASE.format(**fields), encoding="utf-8")
@@ -236,8 +250,16 @@ def run_pylint(root: Path, plugin: bool, jobs: int) -> tuple[float, float, str]:
     """Run pylint once; return (wall seconds, CPU seconds of pylint and its workers, stdout)."""
     # duplicate-code is off in both runs: the generated modules share templates, which would make the
     # similarity checker unrealistically slow and flatter the ratio.
-    command = [sys.executable, "-m", "pylint", PACKAGE, "--persistent=n", "--score=n", f"--jobs={jobs}",
-               "--disable=duplicate-code"]
+    command = [
+        sys.executable,
+        "-m",
+        "pylint",
+        PACKAGE,
+        "--persistent=n",
+        "--score=n",
+        f"--jobs={jobs}",
+        "--disable=duplicate-code",
+    ]
     if plugin:
         command[3:3] = ["--load-plugins", "lint_memory.pylint_plugin"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -270,8 +292,10 @@ def main() -> int:
                 runs[plugin].append((wall, cpu))
                 plugin_output = output if plugin else plugin_output
             (base_wall, base_cpu), (wall, cpu) = runs[False][-1], runs[True][-1]
-            print(f"round {round_number}: without plugin {base_cpu:.2f}s CPU ({base_wall:.2f}s wall), "
-                  f"with plugin {cpu:.2f}s CPU ({wall:.2f}s wall)")
+            print(
+                f"round {round_number}: without plugin {base_cpu:.2f}s CPU ({base_wall:.2f}s wall), "
+                f"with plugin {cpu:.2f}s CPU ({wall:.2f}s wall)"
+            )
         reported = sum(1 for line in plugin_output.splitlines() if "(langchain-" in line)
         print(f"lint-memory messages in the plugin run: {reported}")
         base_cpu, cpu = min(c for _, c in runs[False]), min(c for _, c in runs[True])

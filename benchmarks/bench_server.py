@@ -84,7 +84,7 @@ def load_{n}(text: str) -> list[Record{n}]:
     LOGGER.debug("loaded %d rows", len(rows))
     return [Record{n}(row["key"], row.get("size", 0), row.get("tags", [])) for row in rows]
 '''
-LEGACY_BLOCK = '''
+LEGACY_BLOCK = """
 
 class Session{n}:
     def __init__(self) -> None:
@@ -104,7 +104,7 @@ class Session{n}:
 def summarising_{n}():
     memory = ConversationSummaryMemory(llm=llm)
     return ConversationChain(llm=llm, memory=memory)
-'''
+"""
 
 
 def module(legacy_every: int) -> str:
@@ -165,9 +165,13 @@ class Bench:
 
     async def start(self, root: Path) -> None:
         await self.client.start_io(sys.executable, "-m", "lint_memory.frontends.server")
-        await self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(), root_uri=root.as_uri(), process_id=os.getpid(),
-        ))
+        await self.client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                root_uri=root.as_uri(),
+                process_id=os.getpid(),
+            )
+        )
         self.client.initialized(types.InitializedParams())
 
     async def stop(self) -> None:
@@ -177,19 +181,24 @@ class Bench:
 
     async def open(self, uri: str, text: str) -> int:
         done = self.expect(uri, 1)
-        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
-            types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
-        ))
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
+        )
         return (await asyncio.wait_for(done, 30))[1]
 
     def change(self, uri: str, version: int, line: int, text: str, *, remove: bool) -> None:
         end = types.Position(line + 1, 0) if remove else types.Position(line, 0)
-        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangePartial(
-                range=types.Range(types.Position(line, 0), end), text="" if remove else text,
-            )],
-        ))
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(types.Position(line, 0), end),
+                        text="" if remove else text,
+                    )
+                ],
+            )
+        )
 
     async def edits(self, uri: str, count: int, middle: int, findings: int) -> list[float]:
         """Latency of each edit in ms; asserts the published diagnostics changed as expected."""
@@ -221,12 +230,17 @@ class Bench:
             if index:
                 await asyncio.sleep(0.02)
             position = types.Position(middle, index)
-            self.client.text_document_did_change(types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[types.TextDocumentContentChangePartial(
-                    range=types.Range(position, position), text="#\n" if index == 0 else "x",
-                )],
-            ))
+            self.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[
+                        types.TextDocumentContentChangePartial(
+                            range=types.Range(position, position),
+                            text="#\n" if index == 0 else "x",
+                        )
+                    ],
+                )
+            )
             last = version
             version += 1
         done = self.expect(uri, last)
@@ -243,10 +257,14 @@ def percentile(values: list[float], fraction: float) -> float:
 
 async def main_async(edits: int) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"lint-memory server: didChange -> publishDiagnostics, {edits} edits per file "
-          f"(load average {load:.1f} on {os.cpu_count()} cores)\n")
-    header = (f"{'file':<8} {'lines':>5} {'findings':>8} {'engine ms':>9} {'server median':>13} {'p90':>7} "
-              f"{'max':>7} {'p90/engine':>10} {'CPU/edit':>8} {'engine CPU':>10}  budget {BUDGET_MS:.0f} ms (p90)")
+    print(
+        f"lint-memory server: didChange -> publishDiagnostics, {edits} edits per file "
+        f"(load average {load:.1f} on {os.cpu_count()} cores)\n"
+    )
+    header = (
+        f"{'file':<8} {'lines':>5} {'findings':>8} {'engine ms':>9} {'server median':>13} {'p90':>7} "
+        f"{'max':>7} {'p90/engine':>10} {'CPU/edit':>8} {'engine CPU':>10}  budget {BUDGET_MS:.0f} ms (p90)"
+    )
     print(header)
     print("-" * len(header))
     failed = False
@@ -271,17 +289,23 @@ async def main_async(edits: int) -> int:
                 median, p90 = statistics.median(latencies), percentile(latencies, 0.9)
                 verdict = "ok" if p90 <= BUDGET_MS else "OVER"
                 failed |= p90 > BUDGET_MS
-                print(f"{name:<8} {lines:>5} {findings:>8} {engine:>9.1f} {median:>13.1f} {p90:>7.1f} "
-                      f"{max(latencies):>7.1f} {p90 / engine:>10.2f} {server_cpu:>8.1f} {engine_cpu:>10.1f}  {verdict}")
+                print(
+                    f"{name:<8} {lines:>5} {findings:>8} {engine:>9.1f} {median:>13.1f} {p90:>7.1f} "
+                    f"{max(latencies):>7.1f} {p90 / engine:>10.2f} {server_cpu:>8.1f} {engine_cpu:>10.1f}  {verdict}"
+                )
                 if name == "typical":
                     after, publications = await bench.burst(path.as_uri(), edits + 2, middle)
         finally:
             await bench.stop()
-    print(f"\ntyping burst on `typical` (10 keystrokes, 20 ms apart): diagnostics {after:.1f} ms after the "
-          f"last keystroke, {publications} publication(s) for 10 changes")
+    print(
+        f"\ntyping burst on `typical` (10 keystrokes, 20 ms apart): diagnostics {after:.1f} ms after the "
+        f"last keystroke, {publications} publication(s) for 10 changes"
+    )
     print("server = check + LSP conversion + JSON both ways (wall, ms); engine = runner.check_text in this process")
-    print("CPU/edit = the server process's CPU time per edit, engine CPU = the engine's: the load on a shared "
-          "machine stretches wall times, far less CPU times")
+    print(
+        "CPU/edit = the server process's CPU time per edit, engine CPU = the engine's: the load on a shared "
+        "machine stretches wall times, far less CPU times"
+    )
     return 1 if failed else 0
 
 

@@ -430,8 +430,9 @@ class Checker(ast.NodeVisitor):
         return None
 
     # --- comprehensions ----------------------------------------------------------------------
-    def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
-                             *results: ast.expr) -> None:
+    def _visit_comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, *results: ast.expr
+    ) -> None:
         self.model.push_scope(ScopeKind.COMPREHENSION)
         for generator in node.generators:
             self.visit(generator.iter)

@@ -88,8 +88,9 @@ def imported(module: str) -> Group:
 def _keyword_argument(words: Iterable[str]) -> Spelling:
     """``memory=`` (a keyword argument, or ``dict(memory=...)``) or ``"memory"`` (a dict key)."""
     names = b"|".join(re.escape(word.encode()) for word in sorted(words))
-    return Spelling("keyword " + "|".join(sorted(words)),
-                    rb"(?:" + names + rb")(?:(?![A-Za-z0-9_])" + _GAP + rb"=(?!=)|[\"'])")
+    return Spelling(
+        "keyword " + "|".join(sorted(words)), rb"(?:" + names + rb")(?:(?![A-Za-z0-9_])" + _GAP + rb"=(?!=)|[\"'])"
+    )
 
 
 @cache

@@ -41,8 +41,18 @@ from lint_memory.source.lines import split_lines
 from lint_memory.source.noqa import Suppressions
 
 __all__ = [
-    "DEFAULT_EXCLUDES", "PYTHON_SUFFIXES", "FileReport", "Progress", "Settings", "check_bytes", "check_file",
-    "check_paths", "check_text", "discover", "display_path", "is_excluded",
+    "DEFAULT_EXCLUDES",
+    "PYTHON_SUFFIXES",
+    "FileReport",
+    "Progress",
+    "Settings",
+    "check_bytes",
+    "check_file",
+    "check_paths",
+    "check_text",
+    "discover",
+    "display_path",
+    "is_excluded",
 ]
 
 PARALLEL_THRESHOLD = 24  # files to parse below which a process pool costs more than it saves
@@ -233,8 +243,9 @@ def _check(report: FileReport, text: str, is_notebook: bool) -> ast.Module | Non
             tree = ast.parse("\n".join(cell.code), filename=_SOURCE_NAME)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             problem = syntax_error(error)
-            report.findings.append(_diagnostic(SourceError(problem.code, problem.message, problem.line,
-                                                           problem.col, cell.index)))
+            report.findings.append(
+                _diagnostic(SourceError(problem.code, problem.message, problem.line, problem.col, cell.index))
+            )
             continue
         body += ast.increment_lineno(tree, cell.start - 1).body
     try:
@@ -249,8 +260,16 @@ def _check(report: FileReport, text: str, is_notebook: bool) -> ast.Module | Non
 
 
 def _diagnostic(error: SourceError) -> Finding:
-    return Finding(error.code, error.message, error.line, error.col, error.line, error.col, BY_CODE[error.code].name,
-                   cell=error.cell)
+    return Finding(
+        error.code,
+        error.message,
+        error.line,
+        error.col,
+        error.line,
+        error.col,
+        BY_CODE[error.code].name,
+        cell=error.cell,
+    )
 
 
 _NOQA = re.compile("noqa", re.IGNORECASE)  # in every suppression comment; tokenizing a file costs more
@@ -284,15 +303,20 @@ def _rules_at(source: SettingsSource) -> discovery.RulesAt:
     if rules_at is not None:
         return rules_at  # type: ignore[no-any-return]  # the resolver caches them per folder
     settings = source.for_folder(os.curdir)
-    fixed = (discovery.pattern_set((*settings.exclude, *settings.extend_exclude), settings.root),
-             settings.respect_gitignore, settings.force_exclude)
+    fixed = (
+        discovery.pattern_set((*settings.exclude, *settings.extend_exclude), settings.root),
+        settings.respect_gitignore,
+        settings.force_exclude,
+    )
     return lambda folder: fixed
 
 
 def is_excluded(path: str, settings: Settings) -> bool:
     """Is ``path`` one that ``check_paths`` would skip when walking its folder?"""
     return discovery.is_excluded(
-        path, exclude=(*settings.exclude, *settings.extend_exclude), root=settings.root,
+        path,
+        exclude=(*settings.exclude, *settings.extend_exclude),
+        root=settings.root,
         respect_gitignore=settings.respect_gitignore,
     )
 
@@ -315,9 +339,7 @@ def check_paths(
     return reports
 
 
-def _screen_here(
-    files: list[str], each: list[Settings], jobs: int, progress: Progress | None
-) -> list[FileReport]:
+def _screen_here(files: list[str], each: list[Settings], jobs: int, progress: Progress | None) -> list[FileReport]:
     """Read and pre-filter in this process; parse what passes, in a pool if that pays."""
     reports: list[FileReport | None] = [None] * len(files)
     pending: list[tuple[int, str, bytes]] = []  # files the pre-filter could not clear
@@ -350,9 +372,7 @@ def _screen_here(
     return reports  # type: ignore[return-value]  # every slot is filled
 
 
-def _all_in_pool(
-    files: list[str], each: list[Settings], jobs: int, progress: Progress | None
-) -> list[FileReport]:
+def _all_in_pool(files: list[str], each: list[Settings], jobs: int, progress: Progress | None) -> list[FileReport]:
     """Many files: reading and pre-filtering them is worth spreading too; only paths and the
     (mostly empty) reports cross between processes."""
     batches = _batches(list(range(len(files))), lambda index: each[index], SCREEN_BATCH)

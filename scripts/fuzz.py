@@ -104,8 +104,11 @@ def _function(block: list[str], rng: random.Random) -> list[str]:
 
 
 def _async_function(block: list[str], rng: random.Random) -> list[str]:
-    return [f"async def {_unique(rng, 'serve')}(llm=None):", *_indent(block),
-            "    await memory.asave_context({'input': 'a'}, {'output': 'b'})"]
+    return [
+        f"async def {_unique(rng, 'serve')}(llm=None):",
+        *_indent(block),
+        "    await memory.asave_context({'input': 'a'}, {'output': 'b'})",
+    ]
 
 
 def _class_body(block: list[str], rng: random.Random) -> list[str]:
@@ -114,8 +117,13 @@ def _class_body(block: list[str], rng: random.Random) -> list[str]:
 
 def _method(block: list[str], rng: random.Random) -> list[str]:
     body = [*block, "self.memory = memory"]
-    return [f"class {_unique(rng, 'Bot')}:", "    def __init__(self, llm=None):", *_indent(body, 2),
-            "    def ask(self, text):", "        return self.memory.load_memory_variables({'q': text})"]
+    return [
+        f"class {_unique(rng, 'Bot')}:",
+        "    def __init__(self, llm=None):",
+        *_indent(body, 2),
+        "    def ask(self, text):",
+        "        return self.memory.load_memory_variables({'q': text})",
+    ]
 
 
 def _subclass(block: list[str], rng: random.Random) -> list[str]:
@@ -127,13 +135,21 @@ def _branch(block: list[str], rng: random.Random) -> list[str]:
 
 
 def _loop(block: list[str], rng: random.Random) -> list[str]:
-    return ["for _ in range(2):", *_indent(block), "else:", "    pass",
-            "while False:", *_indent(block), "    break"]
+    return ["for _ in range(2):", *_indent(block), "else:", "    pass", "while False:", *_indent(block), "    break"]
 
 
 def _try(block: list[str], rng: random.Random) -> list[str]:
-    return ["try:", *_indent(block), "except (ImportError, NameError) as error:", *_indent(block[:1]),
-            "    memory = None", "else:", "    pass", "finally:", "    pass"]
+    return [
+        "try:",
+        *_indent(block),
+        "except (ImportError, NameError) as error:",
+        *_indent(block[:1]),
+        "    memory = None",
+        "else:",
+        "    pass",
+        "finally:",
+        "    pass",
+    ]
 
 
 def _with(block: list[str], rng: random.Random) -> list[str]:
@@ -141,35 +157,62 @@ def _with(block: list[str], rng: random.Random) -> list[str]:
 
 
 def _match(block: list[str], rng: random.Random) -> list[str]:
-    return ["match llm:", "    case None:", *_indent(block, 2), "    case {'memory': memory}:",
-            "        chain = ConversationChain(llm=llm, memory=memory)", "    case _:", "        pass"]
+    return [
+        "match llm:",
+        "    case None:",
+        *_indent(block, 2),
+        "    case {'memory': memory}:",
+        "        chain = ConversationChain(llm=llm, memory=memory)",
+        "    case _:",
+        "        pass",
+    ]
 
 
 def _comprehension(block: list[str], rng: random.Random) -> list[str]:
-    return [*block[:1], "memories = [ConversationBufferMemory(k=i) for i in range(3) if i]",
-            "by_key = {i: ConversationBufferMemory() for i in range(2)}",
-            "gen = (m.save_context({}, {}) for m in memories)"]
+    return [
+        *block[:1],
+        "memories = [ConversationBufferMemory(k=i) for i in range(3) if i]",
+        "by_key = {i: ConversationBufferMemory() for i in range(2)}",
+        "gen = (m.save_context({}, {}) for m in memories)",
+    ]
 
 
 def _lambda(block: list[str], rng: random.Random) -> list[str]:
-    return [*block[:1], "make = lambda llm=None: ConversationBufferMemory(memory_key='h')",
-            "chain_of = lambda m: ConversationChain(llm=llm, memory=m)", "memory = make()"]
+    return [
+        *block[:1],
+        "make = lambda llm=None: ConversationBufferMemory(memory_key='h')",
+        "chain_of = lambda m: ConversationChain(llm=llm, memory=m)",
+        "memory = make()",
+    ]
 
 
 def _decorator(block: list[str], rng: random.Random) -> list[str]:
-    return [*block[:1], "@functools.lru_cache(maxsize=None)", "@register(memory=ConversationBufferMemory())",
-            f"def {_unique(rng, 'handler')}(memory=ConversationBufferMemory()):", *_indent(block[1:] or ["pass"])]
+    return [
+        *block[:1],
+        "@functools.lru_cache(maxsize=None)",
+        "@register(memory=ConversationBufferMemory())",
+        f"def {_unique(rng, 'handler')}(memory=ConversationBufferMemory()):",
+        *_indent(block[1:] or ["pass"]),
+    ]
 
 
 def _annotation(block: list[str], rng: random.Random) -> list[str]:
-    return [*block[:1], f"def {_unique(rng, 'use')}(memory: ConversationBufferMemory, chain: 'ConversationChain'):",
-            "    memory.save_context({'input': 'x'}, {'output': 'y'})",
-            "    value: ConversationBufferMemory = memory", "    return value"]
+    return [
+        *block[:1],
+        f"def {_unique(rng, 'use')}(memory: ConversationBufferMemory, chain: 'ConversationChain'):",
+        "    memory.save_context({'input': 'x'}, {'output': 'y'})",
+        "    value: ConversationBufferMemory = memory",
+        "    return value",
+    ]
 
 
 def _walrus(block: list[str], rng: random.Random) -> list[str]:
-    return [*block[:1], "if (memory := ConversationBufferMemory()) is not None:",
-            "    print(memory.load_memory_variables({}))", "values = [y for x in [1] if (y := memory)]"]
+    return [
+        *block[:1],
+        "if (memory := ConversationBufferMemory()) is not None:",
+        "    print(memory.load_memory_variables({}))",
+        "values = [y for x in [1] if (y := memory)]",
+    ]
 
 
 def _global(block: list[str], rng: random.Random) -> list[str]:
@@ -177,17 +220,28 @@ def _global(block: list[str], rng: random.Random) -> list[str]:
 
 
 def _nonlocal(block: list[str], rng: random.Random) -> list[str]:
-    return [f"def {_unique(rng, 'outer')}(llm=None):", "    memory = chain = None",
-            "    def inner():", "        nonlocal memory, chain", *_indent(block, 2), "    inner()",
-            "    return memory"]
+    return [
+        f"def {_unique(rng, 'outer')}(llm=None):",
+        "    memory = chain = None",
+        "    def inner():",
+        "        nonlocal memory, chain",
+        *_indent(block, 2),
+        "    inner()",
+        "    return memory",
+    ]
 
 
 def _async_constructs(block: list[str], rng: random.Random) -> list[str]:
-    return [*block[:1], f"async def {_unique(rng, 'stream')}(llm=None):",
-            "    async with session() as s:", *_indent(block[1:] or ["pass"], 2),
-            "    async for item in s:", "        memory = ConversationBufferMemory()",
-            "        await chain.ainvoke({'input': item})",
-            "    return [m async for m in s if isinstance(m, ConversationBufferMemory)]"]
+    return [
+        *block[:1],
+        f"async def {_unique(rng, 'stream')}(llm=None):",
+        "    async with session() as s:",
+        *_indent(block[1:] or ["pass"], 2),
+        "    async for item in s:",
+        "        memory = ConversationBufferMemory()",
+        "        await chain.ainvoke({'input': item})",
+        "    return [m async for m in s if isinstance(m, ConversationBufferMemory)]",
+    ]
 
 
 def _deep(block: list[str], rng: random.Random) -> list[str]:
@@ -197,17 +251,37 @@ def _deep(block: list[str], rng: random.Random) -> list[str]:
 
 
 def _type_checking(block: list[str], rng: random.Random) -> list[str]:
-    return ["from typing import TYPE_CHECKING", "if TYPE_CHECKING:", *_indent(block[:1]),
-            f"def {_unique(rng, 'typed')}(memory: 'ConversationBufferMemory | None' = None) -> None:",
-            "    pass"]
+    return [
+        "from typing import TYPE_CHECKING",
+        "if TYPE_CHECKING:",
+        *_indent(block[:1]),
+        f"def {_unique(rng, 'typed')}(memory: 'ConversationBufferMemory | None' = None) -> None:",
+        "    pass",
+    ]
 
 
 CONTEXTS: dict[str, Callable[[list[str], random.Random], list[str]]] = {
-    "plain": _plain, "function": _function, "async_function": _async_function, "class_body": _class_body,
-    "method": _method, "subclass": _subclass, "branch": _branch, "loop": _loop, "try": _try, "with": _with,
-    "match": _match, "comprehension": _comprehension, "lambda": _lambda, "decorator": _decorator,
-    "annotation": _annotation, "walrus": _walrus, "global": _global, "nonlocal": _nonlocal,
-    "async": _async_constructs, "deep": _deep, "type_checking": _type_checking,
+    "plain": _plain,
+    "function": _function,
+    "async_function": _async_function,
+    "class_body": _class_body,
+    "method": _method,
+    "subclass": _subclass,
+    "branch": _branch,
+    "loop": _loop,
+    "try": _try,
+    "with": _with,
+    "match": _match,
+    "comprehension": _comprehension,
+    "lambda": _lambda,
+    "decorator": _decorator,
+    "annotation": _annotation,
+    "walrus": _walrus,
+    "global": _global,
+    "nonlocal": _nonlocal,
+    "async": _async_constructs,
+    "deep": _deep,
+    "type_checking": _type_checking,
 }
 
 
@@ -293,8 +367,13 @@ def hypothesmith_programs(count: int, seed: int, *, nodes: bool = False) -> list
     found: list[str] = []
 
     @seeded(seed)
-    @settings(max_examples=count, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(hypothesmith.from_node() if nodes else hypothesmith.from_grammar())
     def collect(source: str) -> None:
         found.append(source)
@@ -382,13 +461,43 @@ def commands(files: list[str]) -> dict[str, list[str]]:
     symbols = ",".join(default_symbols())
     return {
         "cli": [*_tool("lint-memory"), "check", "--isolated", "--output-format", "json", "--exit-zero", "."],
-        "flake8": [sys.executable, "-m", "flake8", "--isolated", "--select", "LCM",
-                   "--format", "%(path)s\t%(row)d\t%(code)s", *files],
+        "flake8": [
+            sys.executable,
+            "-m",
+            "flake8",
+            "--isolated",
+            "--select",
+            "LCM",
+            "--format",
+            "%(path)s\t%(row)d\t%(code)s",
+            *files,
+        ],
         # pylint reads `# pylint: disable` comments, not noqa ones: it is compared with flake8 --disable-noqa
-        "flake8-all": [sys.executable, "-m", "flake8", "--isolated", "--select", "LCM", "--disable-noqa",
-                       "--format", "%(path)s\t%(row)d\t%(code)s", *files],
-        "pylint": [sys.executable, "-m", "pylint", "--load-plugins", "lint_memory.pylint_plugin", "--disable=all",
-                   f"--enable={symbols}", "--output-format=json2", "--score=n", "--persistent=n", *files],
+        "flake8-all": [
+            sys.executable,
+            "-m",
+            "flake8",
+            "--isolated",
+            "--select",
+            "LCM",
+            "--disable-noqa",
+            "--format",
+            "%(path)s\t%(row)d\t%(code)s",
+            *files,
+        ],
+        "pylint": [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--load-plugins",
+            "lint_memory.pylint_plugin",
+            "--disable=all",
+            f"--enable={symbols}",
+            "--output-format=json2",
+            "--score=n",
+            "--persistent=n",
+            *files,
+        ],
     }
 
 
@@ -426,8 +535,11 @@ def _fatal_messages(tool: str, out: str) -> str:
         items = json.loads(out)["messages"]
     except (ValueError, KeyError, TypeError):
         return f" (stdout: {out[-500:]!r})"
-    fatal = [f"{item['path']}:{item['line']} {item['symbol']}: {item['message'][:600]}" for item in items
-             if item.get("type") == "fatal" or item["symbol"] in ("astroid-error", "fatal", "parse-error")]
+    fatal = [
+        f"{item['path']}:{item['line']} {item['symbol']}: {item['message'][:600]}"
+        for item in items
+        if item.get("type") == "fatal" or item["symbol"] in ("astroid-error", "fatal", "parse-error")
+    ]
     return "".join(f"\n    {line}" for line in fatal)
 
 
@@ -445,19 +557,32 @@ def _pylint_crashes(out: str) -> set[str]:
 
 def crashes_without_plugin(folder: Path, name: str) -> bool:
     """Whether pylint fails on the file without lint-memory's plugin too (pylint's own bug, not ours)."""
-    command = [sys.executable, "-m", "pylint", "--disable=all", "--enable=unused-import", "--output-format=json2",
-               "--score=n", "--persistent=n", name]
-    done = subprocess.run(command, check=False, cwd=folder, capture_output=True, text=True, encoding="utf-8",
-                          timeout=TIMEOUT)
+    command = [
+        sys.executable,
+        "-m",
+        "pylint",
+        "--disable=all",
+        "--enable=unused-import",
+        "--output-format=json2",
+        "--score=n",
+        "--persistent=n",
+        name,
+    ]
+    done = subprocess.run(
+        command, check=False, cwd=folder, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT
+    )
     return name in _pylint_crashes(done.stdout)
 
 
 def run_front_ends(folder: Path, files: list[str]) -> tuple[dict[str, Found], list[str], set[str]]:
     """Each tool's findings per file, the tools that failed to run (crash, traceback), and the files pylint
     crashes on without our plugin too (left out of the pylint comparison)."""
-    processes = {tool: subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, encoding="utf-8")
-                 for tool, command in commands(files).items()}
+    processes = {
+        tool: subprocess.Popen(
+            command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        )
+        for tool, command in commands(files).items()
+    }
     results: dict[str, Found] = {}
     broken = []
     upstream: set[str] = set()
@@ -484,8 +609,10 @@ def check_agreement(folder: Path, programs: dict[str, str]) -> tuple[list[Failur
         refused = {name for name, found in results["pylint"].items() if {code for _, code in found} & set(PYLINT_FAILS)}
         upstream |= {name for name in refused if crashes_without_plugin(folder, name)}
     for name in sorted(upstream):
-        print(f"[note] {name}: pylint fails on it without lint-memory's plugin too (left out of the pylint "
-              "comparison)", flush=True)
+        print(
+            f"[note] {name}: pylint fails on it without lint-memory's plugin too (left out of the pylint comparison)",
+            flush=True,
+        )
     agreed = 0
     if len(results) < 4:
         return failures, agreed
@@ -495,8 +622,11 @@ def check_agreement(folder: Path, programs: dict[str, str]) -> tuple[list[Failur
             per_tool = {tool: results[tool].get(name, set()) for tool in pair}
             first, second = per_tool.values()
             if first != second:
-                detail = "; ".join(f"{tool} also {sorted(found - first.intersection(second))}"
-                                   for tool, found in per_tool.items() if found - first.intersection(second))
+                detail = "; ".join(
+                    f"{tool} also {sorted(found - first.intersection(second))}"
+                    for tool, found in per_tool.items()
+                    if found - first.intersection(second)
+                )
                 failures.append(Failure("agree", name, f"{detail} (both have {len(first & second)})", source))
         if name not in upstream:
             agreed += len(set.intersection(*(found.get(name, set()) for found in results.values())))
@@ -509,7 +639,9 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 def check_fix(folder: Path, programs: dict[str, str]) -> list[Failure]:
     command = [*_tool("lint-memory"), "check", "--isolated", "--fix", "--unsafe-fixes", "--exit-zero", "."]
-    first = subprocess.run(command, check=False, cwd=folder, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+    first = subprocess.run(
+        command, check=False, cwd=folder, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT
+    )
     if first.returncode != 0 or "Traceback" in first.stderr:
         return [Failure("fix", "<batch>", f"exit {first.returncode}: {first.stderr.strip()[-1500:]}", "")]
     failures = []
@@ -517,8 +649,9 @@ def check_fix(folder: Path, programs: dict[str, str]) -> list[Failure]:
     for name, data in fixed.items():
         if not _compiles(data):
             failures.append(Failure("fix", name, "the fixed code does not compile", programs[name]))
-    second = subprocess.run(command, check=False, cwd=folder, capture_output=True, text=True, encoding="utf-8",
-                            timeout=TIMEOUT)
+    second = subprocess.run(
+        command, check=False, cwd=folder, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT
+    )
     again = _snapshot(folder)
     for name in fixed:
         if again[name] != fixed[name]:
@@ -571,16 +704,22 @@ def run(seconds: float | None, batches: int | None, size: int, seed: int, save: 
                 with open(folder / f"p{index:04d}.py", "w", encoding="utf-8", newline="") as handle:
                     handle.write(source)
         batch += 1
-        print(f"batch {batch}: {result.programs} programs, {result.agreed} findings agreed on, "
-              f"{len(result.failures)} failures, "
-              f"{time.monotonic() - start:.0f}s", file=sys.stderr, flush=True)
+        print(
+            f"batch {batch}: {result.programs} programs, {result.agreed} findings agreed on, "
+            f"{len(result.failures)} failures, "
+            f"{time.monotonic() - start:.0f}s",
+            file=sys.stderr,
+            flush=True,
+        )
     return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=None, help="run until this much time has passed")
-    parser.add_argument("--batches", type=int, default=None, help="run this many batches (default: 1 without --minutes)")
+    parser.add_argument(
+        "--batches", type=int, default=None, help="run this many batches (default: 1 without --minutes)"
+    )
     parser.add_argument("--size", type=int, default=40, help="programs per batch (default: 40)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", type=Path, default=None, help="write each failing program into this folder")
@@ -588,8 +727,10 @@ def main() -> int:
     batches = args.batches if args.batches is not None or args.minutes is not None else 1
     seconds = args.minutes * 60 if args.minutes is not None else None
     result = run(seconds, batches, args.size, args.seed, args.save)
-    print(f"{result.programs} programs tried, {result.agreed} findings agreed on by the three front ends, "
-          f"{len(result.failures)} failures")
+    print(
+        f"{result.programs} programs tried, {result.agreed} findings agreed on by the three front ends, "
+        f"{len(result.failures)} failures"
+    )
     return 1 if result.failures else 0
 
 

@@ -38,8 +38,10 @@ def vendored_files() -> list[Path]:
 
 
 def checksum_lines() -> list[str]:
-    return [f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(TESTS).as_posix()}"
-            for path in vendored_files()]
+    return [
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(TESTS).as_posix()}"
+        for path in vendored_files()
+    ]
 
 
 def main() -> int:

@@ -7,12 +7,25 @@ must be reported with exactly those codes, every other line must stay silent.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from lint_memory.rules import BY_CODE
+
+try:
+    from hypothesis import settings as hypothesis_settings
+except ImportError:  # pragma: no cover - hypothesis is in the dev extra
+    hypothesis_settings = None
+
+if hypothesis_settings is not None:
+    # CI checks the same generated examples on every run (a red CI means a change broke something);
+    # a developer's run explores new ones, and scripts/fuzz.py explores for as long as it is asked to.
+    hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+    if os.environ.get("CI"):
+        hypothesis_settings.load_profile("ci")
 
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 URL_LAST = re.compile(r"; see https://\S+$")

@@ -22,13 +22,18 @@ SETTINGS = Settings()
 def check(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lint_memory", "check", "--isolated", "--output-format", "json", *args],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def marks(result: subprocess.CompletedProcess[str]) -> set[tuple]:
-    return {(Path(r["filename"]).name, r["cell"], r["location"]["row"], r["location"]["column"], r["code"])
-            for r in json.loads(result.stdout)}
+    return {
+        (Path(r["filename"]).name, r["cell"], r["location"]["row"], r["location"]["column"], r["code"])
+        for r in json.loads(result.stdout)
+    }
 
 
 def write(path: Path, data: bytes | str) -> Path:
@@ -91,7 +96,8 @@ def test_a_declared_encoding_is_honoured(tmp_path):
     write(tmp_path / "latin1.py", b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + LEGACY.encode())
     write(tmp_path / "bad_cookie.py", b"# -*- coding: klingon -*-\n" + LEGACY.encode())
     assert marks(check(tmp_path, ".")) == {
-        ("latin1.py", None, 3, 30, "LCM100"), ("latin1.py", None, 3, 30, "LCM400"),
+        ("latin1.py", None, 3, 30, "LCM100"),
+        ("latin1.py", None, 3, 30, "LCM400"),
         ("bad_cookie.py", None, 1, 1, "LCM902"),
     }
 
@@ -103,7 +109,9 @@ def test_files_without_langchain_are_not_parsed(tmp_path):
     write(tmp_path / "latin1.py", b"# caf\xe9\n")
     assert marks(check(tmp_path, ".")) == {("latin1.py", None, 1, 1, "LCM902")}
     assert marks(check(tmp_path, "--no-prefilter", ".")) == {
-        ("syntax.py", None, 1, 12, "LCM901"), ("latin1.py", None, 1, 1, "LCM902")}
+        ("syntax.py", None, 1, 12, "LCM901"),
+        ("latin1.py", None, 1, 1, "LCM902"),
+    }
 
 
 def test_broken_notebooks_are_reported_even_without_langchain(tmp_path):
@@ -141,7 +149,10 @@ def test_prefilter_never_hides_a_finding(tmp_path, name, data):
 
 
 def test_non_ascii_files_without_lookalikes_are_skipped_unparsed(tmp_path):
-    path = write(tmp_path / "plain.py", "# Grüße, 日本語, ✓ — “quotes”\nfrom langchain.chains import LLMChain\nLLMChain(memory=None)\n".encode())
+    path = write(
+        tmp_path / "plain.py",
+        "# Grüße, 日本語, ✓ — “quotes”\nfrom langchain.chains import LLMChain\nLLMChain(memory=None)\n".encode(),
+    )
     report = runner.check_file(str(path), SETTINGS)
     assert (report.parsed, report.findings) == (True, [])  # `langchain` and `memory` are there: parsed
     other = write(tmp_path / "other.py", "# Grüße, 日本語 ✓\nx = 1\n".encode())

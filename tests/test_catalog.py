@@ -59,7 +59,7 @@ def test_entry_data(entry):
     if entry.classic:
         for path in entry.paths:
             if path.startswith("langchain."):
-                assert catalog.CLASSIC + path[len("langchain"):] in entry.all_paths
+                assert catalog.CLASSIC + path[len("langchain") :] in entry.all_paths
 
 
 def test_no_path_belongs_to_two_entries():

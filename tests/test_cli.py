@@ -41,7 +41,11 @@ def run(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None) -> s
     environ = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CI")}
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "lint_memory", *args], cwd=cwd, capture_output=True, text=True, env=environ,
+        [sys.executable, "-m", "lint_memory", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environ,
         timeout=300,
     )
 
@@ -74,12 +78,20 @@ def test_concise_lines_and_summary():
     lines = result.stdout.splitlines()
     assert lines[-1] == "Found 10 findings in 3 files."
     prefixes = sorted(re.match(r"^(.*?: LCM\d{3}) ", line).group(1) for line in lines[:-1])
-    assert prefixes == sorted([
-        "app.py:2:30: LCM100", "app.py:2:30: LCM400", "app.py:4:10: LCM100",
-        "notebook.ipynb:cell 2:2:30: LCM100", "notebook.ipynb:cell 2:2:30: LCM400",
-        "notebook.ipynb:cell 3:2:10: LCM100", "notebook.ipynb:cell 4:1:12: LCM901",
-        "notebook.ipynb:cell 5:2:11: LCM302", "suppressed.py:1:30: LCM100", "suppressed.py:4:11: LCM101",
-    ])
+    assert prefixes == sorted(
+        [
+            "app.py:2:30: LCM100",
+            "app.py:2:30: LCM400",
+            "app.py:4:10: LCM100",
+            "notebook.ipynb:cell 2:2:30: LCM100",
+            "notebook.ipynb:cell 2:2:30: LCM400",
+            "notebook.ipynb:cell 3:2:10: LCM100",
+            "notebook.ipynb:cell 4:1:12: LCM901",
+            "notebook.ipynb:cell 5:2:11: LCM302",
+            "suppressed.py:1:30: LCM100",
+            "suppressed.py:4:11: LCM101",
+        ]
+    )
 
 
 def test_clean_file_exits_zero():
@@ -107,7 +119,11 @@ def test_statistics_text_and_json():
     ]
     data = json.loads(run("check", "--isolated", "--statistics", "--output-format", "json").stdout)
     assert [(s["code"], s["count"], s["fixable"]) for s in data] == [
-        ("LCM100", 5, False), ("LCM400", 2, False), ("LCM101", 1, False), ("LCM302", 1, False), ("LCM901", 1, False),
+        ("LCM100", 5, False),
+        ("LCM400", 2, False),
+        ("LCM101", 1, False),
+        ("LCM302", 1, False),
+        ("LCM901", 1, False),
     ]
 
 
@@ -193,7 +209,10 @@ def test_rules_ruff_table_works_in_ruff(tmp_path):
     (tmp_path / "app.py").write_bytes((PROJECT / "app.py").read_bytes())
     result = subprocess.run(
         ["ruff", "check", "--no-cache", "--select", "TID251", "--output-format", "json", "app.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1, result.stderr
     reported = {(d["location"]["row"], d["message"].split(" is banned")[0]) for d in json.loads(result.stdout)}

@@ -72,7 +72,11 @@ def test_the_recorded_baseline_holds_every_finding_by_fingerprint(project):
         "count": 2,
     }
     assert {entry["file"] for entry in data["findings"]} == {
-        "chat/legacy.py", "chat/service.py", "manage.py", "notebooks/demo.ipynb", "src/billing/agent.py",
+        "chat/legacy.py",
+        "chat/service.py",
+        "manage.py",
+        "notebooks/demo.ipynb",
+        "src/billing/agent.py",
     }
     result = run("check", cwd=project)  # the configured baseline applies without any flag
     assert (result.returncode, result.stdout, result.stderr) == (0, "All checks passed!\n", "")
@@ -80,16 +84,30 @@ def test_the_recorded_baseline_holds_every_finding_by_fingerprint(project):
 
 def test_unrelated_edits_and_line_shifts_report_nothing(project):
     service = project / "chat" / "service.py"
-    edit(service, '"""The chat service, still on legacy LangChain memory."""\n',
-         '"""The chat service, still on legacy LangChain memory."""\n\nimport logging\n\n# TODO: migrate\n')
+    edit(
+        service,
+        '"""The chat service, still on legacy LangChain memory."""\n',
+        '"""The chat service, still on legacy LangChain memory."""\n\nimport logging\n\n# TODO: migrate\n',
+    )
     edit(service, "LLM = None\n", "LLM = (\n    None\n)\nlog = logging.getLogger(__name__)\n")
-    edit(service, "memory = ConversationBufferMemory(return_messages=True)",
-         "log.info('building')\n    memory  =  ConversationBufferMemory( return_messages = True )  # legacy")
+    edit(
+        service,
+        "memory = ConversationBufferMemory(return_messages=True)",
+        "log.info('building')\n    memory  =  ConversationBufferMemory( return_messages = True )  # legacy",
+    )
     edit(project / "manage.py", "memory = ConversationBufferMemory()", "\n\nmemory=ConversationBufferMemory()")
     demo = project / "notebooks" / "demo.ipynb"
     book = json.loads(demo.read_text(encoding="utf-8"))
-    book["cells"].insert(0, {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                             "source": ["import os\n", "os.getcwd()"]})
+    book["cells"].insert(
+        0,
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": ["import os\n", "os.getcwd()"],
+        },
+    )
     demo.write_text(json.dumps(book, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     unfiltered = run("check", "--isolated", "--output-format", "json", cwd=project)
     assert ("chat/service.py", None, 17, "LCM100") in found(unfiltered, project)  # was line 9: it moved
@@ -145,10 +163,13 @@ def test_an_explicit_baseline_without_configuration(tmp_path):
     assert run("check", cwd=root).returncode == 1  # no baseline configured: everything is reported
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "no such baseline file; record one with `lint-memory check --write-baseline`"),
-    ("{not json", "the baseline is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such baseline file; record one with `lint-memory check --write-baseline`"),
+        ("{not json", "the baseline is not valid JSON"),
+    ],
+)
 def test_a_missing_or_broken_baseline_is_an_error(tmp_path, content, message):
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "project", root)

@@ -170,8 +170,9 @@ def history_file(root: Path, name: str = "app.py") -> Path:
     """A file whose only finding is a safe LCM400 fix."""
     root.mkdir(exist_ok=True)
     path = root / name
-    path.write_text("from langchain.memory import ChatMessageHistory\n\nhistory = ChatMessageHistory()\n",
-                    encoding="utf-8")
+    path.write_text(
+        "from langchain.memory import ChatMessageHistory\n\nhistory = ChatMessageHistory()\n", encoding="utf-8"
+    )
     return path
 
 
@@ -268,21 +269,25 @@ def test_normal_check_carries_the_fixes_in_every_machine_format(tmp_path):
     (record,) = records(run("check", "--output-format", "json", cwd=root))
     assert record["fix"] == {
         "applicability": "safe",
-        "edits": [{
-            "content": "from langchain_community.chat_message_histories import ChatMessageHistory",
-            "end_location": {"column": 48, "row": 1},
-            "location": {"column": 1, "row": 1},
-        }],
+        "edits": [
+            {
+                "content": "from langchain_community.chat_message_histories import ChatMessageHistory",
+                "end_location": {"column": 48, "row": 1},
+                "location": {"column": 1, "row": 1},
+            }
+        ],
         "message": "Import `ChatMessageHistory` from `langchain_community.chat_message_histories`",
     }
     (line,) = run("check", "--output-format", "json-lines", cwd=root).stdout.splitlines()
     assert json.loads(line)["fix"] == record["fix"]
     sarif = json.loads(run("check", "--output-format", "sarif", cwd=root).stdout)
     (result,) = sarif["runs"][0]["results"]
-    assert result["fixes"][0]["artifactChanges"][0]["replacements"] == [{
-        "deletedRegion": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 48},
-        "insertedContent": {"text": "from langchain_community.chat_message_histories import ChatMessageHistory"},
-    }]
+    assert result["fixes"][0]["artifactChanges"][0]["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 48},
+            "insertedContent": {"text": "from langchain_community.chat_message_histories import ChatMessageHistory"},
+        }
+    ]
     concise = run("check", "--output-format", "concise", cwd=root).stdout.splitlines()
     assert concise[0].startswith("app.py:1:30: LCM400 [*] `langchain.memory.ChatMessageHistory` no longer exists")
     assert concise[-1] == "Found 1 finding in 1 file (1 fixable)."
@@ -414,11 +419,14 @@ def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_fixed(tmp_
 
 
 # --- options that do not go together, and bad settings ---------------------------------------------
-@pytest.mark.parametrize(("options", "message"), [
-    (["--add-noqa", "--fix"], "--add-noqa cannot be used with --fix"),
-    (["--diff", "--write-baseline", "b.json"], "--write-baseline cannot be used with --diff"),
-    (["--fix", "--write-baseline", "b.json"], "--write-baseline cannot be used with --fix"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--add-noqa", "--fix"], "--add-noqa cannot be used with --fix"),
+        (["--diff", "--write-baseline", "b.json"], "--write-baseline cannot be used with --diff"),
+        (["--fix", "--write-baseline", "b.json"], "--write-baseline cannot be used with --fix"),
+    ],
+)
 def test_conflicting_options_are_a_usage_error(tmp_path, options, message):
     path = history_file(tmp_path / "project")
     result = run("check", *options, cwd=path.parent)
@@ -433,7 +441,7 @@ def test_a_bad_target_setting_is_a_configuration_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr == (
         f"lint-memory: error: {path.parent / 'lint-memory.toml'}: "
-        "`target-langchain` must be a LangChain version such as \"1\" or \"0.3\", not 'latest'\n"
+        '`target-langchain` must be a LangChain version such as "1" or "0.3", not \'latest\'\n'
     )
     assert path.read_text(encoding="utf-8").startswith("from langchain.memory")
 

@@ -86,8 +86,13 @@ def test_no_bar_in_ci_even_on_a_terminal(tmp_path):
     env = {**os.environ, "CI": "1"}
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "lint_memory", "check", "--isolated", "."], cwd=tmp_path, env=env,
-            stdout=subprocess.PIPE, stderr=follower, text=True, timeout=120,
+            [sys.executable, "-m", "lint_memory", "check", "--isolated", "."],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            timeout=120,
         )
         os.close(follower)
         follower = -1

@@ -24,10 +24,16 @@ DOCS = "https://github.com/lint-memory/lint-memory/blob/main/docs/rules.md"
 NOTEBOOK = {
     "cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["# Demo\n"]},
-        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": [
-            "from langchain.memory.chat_message_histories import RedisChatMessageHistory\n",  # safe fix
-            'history = RedisChatMessageHistory(session_id="1")',
-        ]},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": [
+                "from langchain.memory.chat_message_histories import RedisChatMessageHistory\n",  # safe fix
+                'history = RedisChatMessageHistory(session_id="1")',
+            ],
+        },
     ],
     "metadata": {},
     "nbformat": 4,
@@ -155,7 +161,9 @@ def test_the_ci_fixture_tree_as_documented(tmp_path):
     shutil.copytree(FIXTURES / "project", root)
     result = run("report", cwd=root)
     assert result.returncode == 0
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 Rule                       Files  Remaining  Fixable
 LCM100 buffer-memory           4         10        0
 LCM101 summary-memory          1          3        0
@@ -173,13 +181,15 @@ src/billing      1          2        0
 
 21 findings remain in 5 of 7 checked files; 0 fixable.
 """
+    )
 
 
 def test_a_clean_tree_and_a_configuration_error(tmp_path):
     (tmp_path / "clean.py").write_text("x = 1\n", encoding="utf-8")
     result = run("report", "--output-format", "markdown", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (
-        0, "## LangChain memory migration\n\nNo deprecated LangChain memory code left in 1 checked file.\n"
+        0,
+        "## LangChain memory migration\n\nNo deprecated LangChain memory code left in 1 checked file.\n",
     )
     (tmp_path / "lint-memory.toml").write_text('selct = ["LCM1"]\n', encoding="utf-8")
     broken = run("report", cwd=tmp_path)

@@ -28,7 +28,13 @@ SCRIPT = Path(sys.executable).with_name("lint-memory")
 COMMAND = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory"]
 # tests/fixtures/server/legacy_app.py: (1-based row, code), as `lint-memory check` reports them
 LEGACY = [
-    (2, "LCM301"), (3, "LCM100"), (3, "LCM400"), (7, "LCM100"), (8, "LCM301"), (8, "LCM300"), (12, "LCM302"),
+    (2, "LCM301"),
+    (3, "LCM100"),
+    (3, "LCM400"),
+    (7, "LCM100"),
+    (8, "LCM301"),
+    (8, "LCM300"),
+    (12, "LCM302"),
 ]
 
 
@@ -43,10 +49,13 @@ def make_client() -> LanguageClient:
 async def client(lsp_client: LanguageClient, tmp_path: Path):
     (tmp_path / ".git").mkdir()  # a work tree: its .gitignore counts, for the server as for `check`
     (tmp_path / ".gitignore").write_text("generated/\n", encoding="utf-8")
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="project")],
-    ))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="project")],
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -63,15 +72,23 @@ async def diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic
 def open_file(client: LanguageClient, path: Path, text: str) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        types.TextDocumentItem(uri=path.as_uri(), language_id="python", version=1, text=text)
-    ))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=path.as_uri(), language_id="python", version=1, text=text)
+        )
+    )
     return path.as_uri()
 
 
 def check_json(root: Path) -> list[tuple[str, int, str]]:
-    result = subprocess.run([*COMMAND, "check", "--output-format", "json"], check=False, cwd=root,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [*COMMAND, "check", "--output-format", "json"],
+        check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode in (0, 1), result.stderr
     return sorted((Path(r["filename"]).name, r["location"]["row"], r["code"]) for r in json.loads(result.stdout))
 
@@ -120,12 +137,24 @@ def _response(stream, request_id: int) -> dict:
 
 
 def test_a_raw_initialize_shutdown_exit_exchange(tmp_path):
-    process = subprocess.Popen([*COMMAND, "server"], cwd=tmp_path, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*COMMAND, "server"], cwd=tmp_path, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
-        process.stdin.write(_message({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "processId": os.getpid(), "rootUri": tmp_path.as_uri(), "capabilities": {},
-        }}))
+        process.stdin.write(
+            _message(
+                {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "initialize",
+                    "params": {
+                        "processId": os.getpid(),
+                        "rootUri": tmp_path.as_uri(),
+                        "capabilities": {},
+                    },
+                }
+            )
+        )
         process.stdin.flush()
         initialized = _response(process.stdout, 1)
         assert initialized["result"]["serverInfo"]["name"] == "lint-memory"
@@ -156,7 +185,15 @@ def test_without_pygls_it_says_what_to_install(tmp_path):
         encoding="utf-8",
     )
     env = {**os.environ, "PYTHONPATH": str(hooks)}
-    result = subprocess.run([*COMMAND, "server"], check=False, cwd=tmp_path, capture_output=True, text=True, env=env,
-                            stdin=subprocess.DEVNULL, timeout=60)
+    result = subprocess.run(
+        [*COMMAND, "server"],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "lint-memory: error: the language server needs pygls: pip install 'lint-memory[server]'\n"

@@ -32,7 +32,10 @@ PROBE = (
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", PROBE, "check", "--isolated", *args, "app.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -55,11 +58,7 @@ def test_text_formats_mark_fixes_without_libcst(tmp_path):
         for item in json.loads(as_json.stdout)
         if item["fix"] is not None and item["fix"]["applicability"] == "safe"
     )
-    marked = sorted(
-        (int(line.split(":")[1]), line.split()[1])
-        for line in concise.stdout.splitlines()
-        if "[*]" in line
-    )
+    marked = sorted((int(line.split(":")[1]), line.split()[1]) for line in concise.stdout.splitlines() if "[*]" in line)
     assert marked == safe_in_json == [(1, "LCM400")]
     assert "(1 fixable)" in full.stdout
 

@@ -26,8 +26,14 @@ def write(path: Path, text: str) -> Path:
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     environ = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CI")}
-    return subprocess.run([sys.executable, "-m", "lint_memory", "check", *args], cwd=cwd, capture_output=True,
-                          text=True, env=environ, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lint_memory", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
 
 
 def codes_found(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, str]]:
@@ -63,7 +69,9 @@ def test_no_config_means_defaults(tmp_path):
 
 
 def test_every_key_is_read(tmp_path):
-    write(tmp_path / "pyproject.toml", """\
+    write(
+        tmp_path / "pyproject.toml",
+        """\
 [tool.lint-memory]
 select = ["LCM1", "LCM400"]
 extend-select = ["LCM501"]
@@ -75,10 +83,10 @@ respect-gitignore = false
 force-exclude = true
 baseline = "lint-memory-baseline.json"
 target-langchain = "1.0"
-""")
+""",
+    )
     settings = config.load_settings(tmp_path)
-    expected = ({"LCM100", "LCM101", "LCM102", "LCM103", "LCM105", "LCM400", "LCM501"}
-                | {"LCM901", "LCM902", "LCM904"})
+    expected = {"LCM100", "LCM101", "LCM102", "LCM103", "LCM105", "LCM400", "LCM501"} | {"LCM901", "LCM902", "LCM904"}
     assert settings.codes == frozenset(expected)
     assert settings.per_file_ignores == (
         ("tests/*", frozenset({"LCM100", "LCM101", "LCM102", "LCM103", "LCM104", "LCM105"})),
@@ -89,7 +97,12 @@ target-langchain = "1.0"
     assert (settings.baseline, settings.target_langchain) == ("lint-memory-baseline.json", "1.0")
     assert settings.root == str(tmp_path.resolve())
     assert settings.codes_for(str(tmp_path / "tests" / "test_a.py")) == frozenset(expected) - {
-        "LCM100", "LCM101", "LCM102", "LCM103", "LCM105"}
+        "LCM100",
+        "LCM101",
+        "LCM102",
+        "LCM103",
+        "LCM105",
+    }
     assert settings.codes_for(str(tmp_path / "src" / "tests" / "a.py")) == frozenset(expected)  # anchored
     assert "LCM400" not in settings.codes_for(str(tmp_path / "pkg" / "__init__.py"))
 
@@ -111,11 +124,14 @@ def test_explicit_config_file_wins(tmp_path):
 
 
 def test_overrides_layer_like_ruff(tmp_path):
-    write(tmp_path / "pyproject.toml", """\
+    write(
+        tmp_path / "pyproject.toml",
+        """\
 [tool.lint-memory]
 ignore = ["LCM1", "LCM901"]
 extend-exclude = ["old"]
-""")
+""",
+    )
     extended = config.load_settings(tmp_path, overrides={"extend-select": ["LCM100"], "ignore": ["LCM400"]})
     assert "LCM100" in extended.codes and "LCM101" not in extended.codes and "LCM400" not in extended.codes
     assert "LCM901" not in extended.codes
@@ -142,8 +158,10 @@ def test_baseline_from_the_command_line_is_made_absolute(tmp_path, monkeypatch):
         ("colour = true", "unknown key `colour` in [tool.lint-memory]; known keys: select, extend-select"),
         ('select = ["LCM999"]', "`select` in [tool.lint-memory]: unknown rule selector `LCM999`"),
         ('ignore = "LCM100"', "`ignore` in [tool.lint-memory] must be a list of strings"),
-        ('per-file-ignores = { "tests/*" = ["LCM7"] }',
-         "`per-file-ignores` in [tool.lint-memory] `tests/*`: unknown rule selector `LCM7`"),
+        (
+            'per-file-ignores = { "tests/*" = ["LCM7"] }',
+            "`per-file-ignores` in [tool.lint-memory] `tests/*`: unknown rule selector `LCM7`",
+        ),
         ('per-file-ignores = ["tests/*"]', "`per-file-ignores` in [tool.lint-memory] must be a table"),
         ("respect-gitignore = 1", "`respect-gitignore` in [tool.lint-memory] must be true or false"),
         ("target-langchain = 1.0", "`target-langchain` in [tool.lint-memory] must be a non-empty string"),
@@ -179,12 +197,15 @@ def test_command_line_errors_name_the_flag(tmp_path):
 
 
 def test_cli_reads_the_nearest_pyproject(tmp_path):
-    write(tmp_path / "pyproject.toml", """\
+    write(
+        tmp_path / "pyproject.toml",
+        """\
 [tool.lint-memory]
 ignore = ["LCM400"]
 per-file-ignores = { "tests/*" = ["LCM100"] }
 extend-exclude = ["generated"]
-""")
+""",
+    )
     write(tmp_path / "src" / "app.py", LEGACY)
     write(tmp_path / "tests" / "test_app.py", LEGACY)
     write(tmp_path / "generated" / "models.py", LEGACY)
@@ -216,8 +237,7 @@ def test_cli_config_flag(tmp_path):
     result = run("--config", str(strict), "--output-format", "json", cwd=tmp_path)
     assert codes_found(result) == [("app.py", 1, "LCM400")]
     missing = run("--config", "missing.toml", cwd=tmp_path)
-    assert (missing.returncode, missing.stderr) == (
-        2, "lint-memory: error: missing.toml: no such configuration file\n")
+    assert (missing.returncode, missing.stderr) == (2, "lint-memory: error: missing.toml: no such configuration file\n")
 
 
 def test_default_exclude_list_is_rufflike():

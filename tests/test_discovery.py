@@ -42,8 +42,22 @@ def git(root: Path, *args: str) -> str:
 
 
 def test_default_excludes_and_suffixes(tmp_path):
-    tree(tmp_path, "a.py", "b.pyi", "c.ipynb", "d.txt", "pkg/e.py", ".venv/lib/f.py", "venv/g.py", "build/h.py",
-         "node_modules/i.py", "pkg/__pycache__/j.py", ".git/k.py", "dist/l.py", ".tox/m.py")
+    tree(
+        tmp_path,
+        "a.py",
+        "b.pyi",
+        "c.ipynb",
+        "d.txt",
+        "pkg/e.py",
+        ".venv/lib/f.py",
+        "venv/g.py",
+        "build/h.py",
+        "node_modules/i.py",
+        "pkg/__pycache__/j.py",
+        ".git/k.py",
+        "dist/l.py",
+        ".tox/m.py",
+    )
     assert found(tmp_path) == {"a.py", "b.pyi", "c.ipynb", "pkg/e.py"}
 
 
@@ -91,8 +105,7 @@ def test_settings_combine_exclude_and_extend_exclude(tmp_path):
     settings = Settings(extend_exclude=("gen",))
     os.chdir(tmp_path)
     assert set(runner.discover(["."], settings)) == {"a.py"}
-    assert set(runner.discover(["."], Settings(exclude=()))) == {"a.py", f"venv{os.sep}b.py",
-                                                                         f"gen{os.sep}c.py"}
+    assert set(runner.discover(["."], Settings(exclude=()))) == {"a.py", f"venv{os.sep}b.py", f"gen{os.sep}c.py"}
 
 
 @pytest.mark.parametrize(
@@ -139,11 +152,36 @@ spaced\\ .py
 @needs_git
 def test_gitignore_matches_what_git_ignores(tmp_path):
     files = [
-        "ok.py", "ignored.py", "pkg/ignored.py", "rootonly.py", "pkg/rootonly.py", "sub/anchored.py",
-        "other/sub/anchored.py", "gen/x.py", "pkg/gen/y.py", "gen.py", "x/deep/z.py", "deep/top.py",
-        "x/deep/more/w.py", "a_tmp.py", "keep_tmp.py", "pkg/keep_tmp.py", "a/b.py", "a/x/y/b.py", "c/a/b.py",
-        "file1.py", "filex.py", "#hash.py", "trailing.py", "spaced .py", "top.ipynb", "notebooks/n.ipynb",
-        "nested/inner.py", "nested/local_only.py", "nested/again_tmp.py", "nested/reinclude.py",
+        "ok.py",
+        "ignored.py",
+        "pkg/ignored.py",
+        "rootonly.py",
+        "pkg/rootonly.py",
+        "sub/anchored.py",
+        "other/sub/anchored.py",
+        "gen/x.py",
+        "pkg/gen/y.py",
+        "gen.py",
+        "x/deep/z.py",
+        "deep/top.py",
+        "x/deep/more/w.py",
+        "a_tmp.py",
+        "keep_tmp.py",
+        "pkg/keep_tmp.py",
+        "a/b.py",
+        "a/x/y/b.py",
+        "c/a/b.py",
+        "file1.py",
+        "filex.py",
+        "#hash.py",
+        "trailing.py",
+        "spaced .py",
+        "top.ipynb",
+        "notebooks/n.ipynb",
+        "nested/inner.py",
+        "nested/local_only.py",
+        "nested/again_tmp.py",
+        "nested/reinclude.py",
         "excluded_by_info.py",
     ]
     tree(tmp_path, *files)
@@ -152,8 +190,11 @@ def test_gitignore_matches_what_git_ignores(tmp_path):
     git(tmp_path, "init", "-q")
     (tmp_path / ".git" / "info").mkdir(exist_ok=True)
     (tmp_path / ".git" / "info" / "exclude").write_text("excluded_by_info.py\n", encoding="utf-8")
-    by_git = {p for p in git(tmp_path, "ls-files", "--others", "--exclude-standard").splitlines()
-              if p.endswith((".py", ".ipynb"))}
+    by_git = {
+        p
+        for p in git(tmp_path, "ls-files", "--others", "--exclude-standard").splitlines()
+        if p.endswith((".py", ".ipynb"))
+    }
     by_git = {p.strip('"').replace("\\043", "#") for p in by_git}  # git quotes unusual names
     assert found(tmp_path) == by_git
     assert {"ok.py", "gen.py", "keep_tmp.py", "nested/again_tmp.py", "notebooks/n.ipynb"} <= by_git
@@ -193,12 +234,28 @@ def test_cli_checks_only_discovered_files(tmp_path):
     tree(tmp_path, "app.py", ".venv/lib/site.py", "build/gen.py", text=LEGACY)
     result = subprocess.run(
         [sys.executable, "-m", "lint_memory", "check", "--isolated", "--output-format", "concise", "."],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["app.py", "app.py"]
     explicit = subprocess.run(
-        [sys.executable, "-m", "lint_memory", "check", "--isolated", "--output-format", "concise",
-         "build/gen.py", "--extend-exclude", "app.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "lint_memory",
+            "check",
+            "--isolated",
+            "--output-format",
+            "concise",
+            "build/gen.py",
+            "--extend-exclude",
+            "app.py",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert explicit.stdout.splitlines()[-1] == "Found 2 findings in 1 file."

@@ -1,4 +1,5 @@
 """docs/rules.md and the README's rules table are generated from the rules and the catalog; they must never be stale."""
+
 import re
 import subprocess
 import sys

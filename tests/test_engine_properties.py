@@ -29,8 +29,22 @@ SETTINGS = settings(
 _MODULES = sorted({path.rpartition(".")[0] for path in lookup.BY_PATH} | set(catalog.MOVED_MODULES))
 _MODULES += ["langchain", "langchain_classic", "langgraph.checkpoint.memory", "llama_index.core.memory", "typing"]
 _NAMES = sorted({entry.name for entry in catalog.ENTRIES})[:12] + [
-    "ConversationBufferMemory", "ConversationChain", "LLMChain", "AgentExecutor", "Optional", "TYPE_CHECKING",
-    "memory", "chain", "llm", "m", "x", "self", "cls", "dict", "InMemorySaver", "ChatMemoryBuffer",
+    "ConversationBufferMemory",
+    "ConversationChain",
+    "LLMChain",
+    "AgentExecutor",
+    "Optional",
+    "TYPE_CHECKING",
+    "memory",
+    "chain",
+    "llm",
+    "m",
+    "x",
+    "self",
+    "cls",
+    "dict",
+    "InMemorySaver",
+    "ChatMemoryBuffer",
 ]
 _ATTRS = sorted(catalog.MEMORY_API)[:10] + ["memory", "chains", "ConversationBufferMemory", "from_llm", "invoke"]
 
@@ -42,7 +56,7 @@ def _expressions() -> st.SearchStrategy[str]:
     leaves = st.one_of(
         names,
         st.builds("{}.{}".format, names, st.sampled_from(_ATTRS)),
-        st.sampled_from(["None", "1", "'memory'", "\"ConversationBufferMemory\"", "{}", "[]"]),
+        st.sampled_from(["None", "1", "'memory'", '"ConversationBufferMemory"', "{}", "[]"]),
     )
 
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:

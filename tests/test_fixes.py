@@ -103,7 +103,9 @@ def test_fixture_findings_fixed_and_remaining():
     ]
     result = fixes.fix_text(read("safe_only.before.py"), report.findings, unsafe=False)
     assert [(f.code, f.line) for f in result.remaining if f.code == "LCM400"] == [
-        ("LCM400", 2), ("LCM400", 5), ("LCM400", 9)
+        ("LCM400", 2),
+        ("LCM400", 5),
+        ("LCM400", 9),
     ]
     assert len(result.fixed) == 5
 
@@ -126,7 +128,9 @@ def test_fix_json_is_ruff_shaped():
 
 
 def test_fix_messages_for_module_and_star_imports():
-    report = checked("import langchain.memory as lcm\nfrom langchain.memory import *\nfrom langchain.schema import Memory\n")
+    report = checked(
+        "import langchain.memory as lcm\nfrom langchain.memory import *\nfrom langchain.schema import Memory\n"
+    )
     assert [f.fix.message for f in report.findings if f.code == "LCM400"] == [
         "Import `langchain_classic.memory` instead of `langchain.memory`",
         "Import `*` from `langchain_classic.memory`",
@@ -275,7 +279,8 @@ def test_notebook_edits_use_cell_rows_and_stay_in_one_cell():
     fixes.plan_fixes(report, "1")
     plan = [
         (f.cell, f.line, f.fix and [(e.row, e.col, e.end_row, e.end_col) for e in f.fix.edits])
-        for f in report.findings if f.code == "LCM400"
+        for f in report.findings
+        if f.code == "LCM400"
     ]
     assert plan == [
         (2, 2, [(2, 0, 2, 73)]),
@@ -287,8 +292,14 @@ def test_notebook_edits_use_cell_rows_and_stay_in_one_cell():
 
 
 def test_notebook_fix_in_place_of_a_string_source_without_final_newline(tmp_path):
-    cell = {"cell_type": "code", "execution_count": None, "id": "x", "metadata": {}, "outputs": [],
-            "source": "from langchain.memory import ChatMessageHistory"}
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "x",
+        "metadata": {},
+        "outputs": [],
+        "source": "from langchain.memory import ChatMessageHistory",
+    }
     text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=4)
     path = tmp_path / "nb.ipynb"
     path.write_text(text, encoding="utf-8")
@@ -426,8 +437,11 @@ def _line_map(old: str, new: str):
 
 def _cells(path: Path) -> dict[int, str]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {i: "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            for i, c in enumerate(data["cells"], start=1) if c["cell_type"] == "code"}
+    return {
+        i: "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for i, c in enumerate(data["cells"], start=1)
+        if c["cell_type"] == "code"
+    }
 
 
 @pytest.mark.skipif(not SHARED_CASES.is_dir(), reason=f"the shared acceptance cases are not at {SHARED_CASES}")

@@ -88,18 +88,25 @@ def test_pyproject_dependencies_and_extras_are_intersected(tmp_path):
 
 @pytest.mark.parametrize(
     ("constraint", "expected"),
-    [('"^1.0"', "1"), ('"^0.3.1"', "0.3"), ('"~0.2"', "0.2"), ('"0.3.27"', "0.3"), ('{version = ">=1,<2"}', "1"),
-     ('"*"', None)],
+    [
+        ('"^1.0"', "1"),
+        ('"^0.3.1"', "0.3"),
+        ('"~0.2"', "0.2"),
+        ('"0.3.27"', "0.3"),
+        ('{version = ">=1,<2"}', "1"),
+        ('"*"', None),
+    ],
 )
 def test_poetry_constraints(tmp_path, constraint, expected):
-    (tmp_path / "pyproject.toml").write_text(f'[tool.poetry.dependencies]\npython = "^3.10"\nlangchain = {constraint}\n')
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.poetry.dependencies]\npython = "^3.10"\nlangchain = {constraint}\n'
+    )
     assert target.declared_target(tmp_path) == (True, expected)
 
 
 def test_setup_cfg(tmp_path):
     (tmp_path / "setup.cfg").write_text(
-        "[options]\ninstall_requires =\n    requests\n    langchain>=1.0\n"
-        "[options.extras_require]\nold = langchain<2\n"
+        "[options]\ninstall_requires =\n    requests\n    langchain>=1.0\n[options.extras_require]\nold = langchain<2\n"
     )
     assert target.declared_target(tmp_path) == (True, "1")
 
@@ -133,14 +140,14 @@ def test_for_path_walks_up_to_the_declaring_folder_and_stops_at_the_repository(t
 
 def test_the_nearest_package_decides_and_one_declaring_nothing_is_unknown(tmp_path):
     (tmp_path / ".git").mkdir()
-    (tmp_path / "pyproject.toml").write_text('[tool.lint-memory]\nignore = []\n')  # tool settings only
+    (tmp_path / "pyproject.toml").write_text("[tool.lint-memory]\nignore = []\n")  # tool settings only
     (tmp_path / "requirements.txt").write_text("langchain>=1\n")
     plain = tmp_path / "services" / "plain"
     plain.mkdir(parents=True)
     (plain / "pyproject.toml").write_text('[project]\nname = "plain"\ndependencies = ["requests"]\n')
     tooling = tmp_path / "services" / "tooling"
     tooling.mkdir()
-    (tooling / "pyproject.toml").write_text('[tool.ruff]\nline-length = 100\n')
+    (tooling / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
     assert target.for_path(str(plain / "app.py")) is None  # a package that declares none: unknown
     assert target.for_path(str(tooling / "app.py")) == "1"  # not a package: the repository's requirements
     declared = target.declaration_for(str(plain / "app.py"))
@@ -150,8 +157,14 @@ def test_the_nearest_package_decides_and_one_declaring_nothing_is_unknown(tmp_pa
 
 @pytest.mark.parametrize(
     ("line", "v1", "old"),
-    [("1", True, False), ("1.3", True, False), ("0.3", False, False), ("0", False, False), ("0.0", False, True),
-     (None, False, False)],
+    [
+        ("1", True, False),
+        ("1.3", True, False),
+        ("0.3", False, False),
+        ("0", False, False),
+        ("0.0", False, True),
+        (None, False, False),
+    ],
 )
 def test_line_predicates(line, v1, old):
     assert (target.is_v1(line), target.before_0_1(line)) == (v1, old)

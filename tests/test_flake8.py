@@ -24,7 +24,13 @@ LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+
 def flake8(*args: str, cwd: Path = FLAKE8, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "flake8", "--isolated", *args],
-        check=False, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=300,
+        check=False,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
     )
 
 
@@ -96,8 +102,12 @@ def test_opt_in_rules_are_off_by_default():
 
 @pytest.mark.parametrize(
     "selection",
-    [["--extend-select", "LCM5"], ["--select", "LCM,LCM5"], ["--select", "LCM", "--extend-select", "LCM50"],
-     ["--select", "LCM,LCM500,LCM501"]],
+    [
+        ["--extend-select", "LCM5"],
+        ["--select", "LCM,LCM5"],
+        ["--select", "LCM", "--extend-select", "LCM50"],
+        ["--select", "LCM,LCM500,LCM501"],
+    ],
 )
 def test_opt_in_rules_on_request(selection):
     assert lcm_lines(flake8(*selection, "opt_in.py")) == [
@@ -114,8 +124,17 @@ def test_one_opt_in_rule_alone():
     assert lcm_lines(flake8("--select", "LCM500", "opt_in.py")) == ["opt_in.py:3:46: LCM500", "opt_in.py:6:9: LCM500"]
 
 
-@pytest.mark.parametrize("selection", [["--select", "LCM"], ["--extend-select", "LCM"], ["--ignore", "E501"],
-                                       ["--extend-ignore", "E501"], ["--select", "L"], ["--select", "LCM1,LCM4"]])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        ["--select", "LCM"],
+        ["--extend-select", "LCM"],
+        ["--ignore", "E501"],
+        ["--extend-ignore", "E501"],
+        ["--select", "L"],
+        ["--select", "LCM1,LCM4"],
+    ],
+)
 def test_a_selection_that_does_not_name_lcm5_keeps_the_opt_in_rules_off(selection):
     # As flake8-bugbear's B9xx: `--select LCM` means the default rules, and an `ignore` that replaces flake8's
     # default ignore list (where LCM500/LCM501 sit) does not switch them on either.
@@ -125,24 +144,49 @@ def test_a_selection_that_does_not_name_lcm5_keeps_the_opt_in_rules_off(selectio
 
 def test_a_narrow_selection_with_the_lcm50_prefix():
     assert lcm_lines(flake8("--select", "LCM1,LCM50", "opt_in.py")) == [
-        "opt_in.py:1:38: LCM100", "opt_in.py:2:41: LCM501", "opt_in.py:3:46: LCM500", "opt_in.py:5:11: LCM501",
-        "opt_in.py:6:9: LCM500", "opt_in.py:7:10: LCM100",
+        "opt_in.py:1:38: LCM100",
+        "opt_in.py:2:41: LCM501",
+        "opt_in.py:3:46: LCM500",
+        "opt_in.py:5:11: LCM501",
+        "opt_in.py:6:9: LCM500",
+        "opt_in.py:7:10: LCM100",
     ]
     assert lcm_lines(flake8("--select", "LCM501", "opt_in.py")) == ["opt_in.py:2:41: LCM501", "opt_in.py:5:11: LCM501"]
 
 
-@pytest.mark.parametrize(("config", "expected"), [
-    ("select = LCM\n", ["opt_in.py:1:38: LCM100", "opt_in.py:7:10: LCM100"]),
-    ("select = LCM,LCM5\n", ["opt_in.py:1:38: LCM100", "opt_in.py:2:41: LCM501", "opt_in.py:3:46: LCM500",
-                             "opt_in.py:5:11: LCM501", "opt_in.py:6:9: LCM500", "opt_in.py:7:10: LCM100"]),
-    ("extend-select = LCM501\n", ["opt_in.py:1:38: LCM100", "opt_in.py:2:41: LCM501", "opt_in.py:5:11: LCM501",
-                                  "opt_in.py:7:10: LCM100"]),
-])
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("select = LCM\n", ["opt_in.py:1:38: LCM100", "opt_in.py:7:10: LCM100"]),
+        (
+            "select = LCM,LCM5\n",
+            [
+                "opt_in.py:1:38: LCM100",
+                "opt_in.py:2:41: LCM501",
+                "opt_in.py:3:46: LCM500",
+                "opt_in.py:5:11: LCM501",
+                "opt_in.py:6:9: LCM500",
+                "opt_in.py:7:10: LCM100",
+            ],
+        ),
+        (
+            "extend-select = LCM501\n",
+            ["opt_in.py:1:38: LCM100", "opt_in.py:2:41: LCM501", "opt_in.py:5:11: LCM501", "opt_in.py:7:10: LCM100"],
+        ),
+    ],
+)
 def test_selection_from_a_config_file(tmp_path, config, expected):
     (tmp_path / "opt_in.py").write_bytes((FLAKE8 / "opt_in.py").read_bytes())
     (tmp_path / "setup.cfg").write_text("[flake8]\n" + config, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "flake8", "opt_in.py"], check=False, cwd=tmp_path,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "flake8", "opt_in.py"],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert lcm_lines(done) == expected
 
 

@@ -29,8 +29,12 @@ sys.modules[_spec.name] = fuzz  # dataclasses look the module up by name
 _spec.loader.exec_module(fuzz)
 
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")
-QUICK = settings(max_examples=25, deadline=None, database=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+QUICK = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 # --- the generator itself -------------------------------------------------------------------------

@@ -203,7 +203,7 @@ def test_import_shims_agree_with_the_catalog(path, target, monkeypatch):
     entry = lookup.BY_PATH.get(path)
     assert entry is not None, f"LangChain serves {path} through an import shim, but the catalog lacks it"
     name = path.rpartition(".")[2]
-    twin = "langchain" + path[len(catalog.CLASSIC):]
+    twin = "langchain" + path[len(catalog.CLASSIC) :]
     if entry.gone:  # the shim's target no longer has the class: the catalog names the partner package
         assert lookup.is_removed(path) and lookup.is_removed(twin)
         with pytest.raises(AttributeError):

@@ -158,7 +158,9 @@ def test_every_consumer_counts_the_same_rows_and_columns():
     )
     report = runner.check_text(text, "app.py", Settings())
     assert [(f.code, f.line, f.col, f.end_col) for f in report.findings] == [
-        ("LCM100", 3, 29, 53), ("LCM100", 4, 10, 34)]
+        ("LCM100", 3, 29, 53),
+        ("LCM100", 4, 10, 34),
+    ]
     assert report.suppressed == 1  # the LCM400 on row 3, after the lone CR
     assert '4 | x = ("😀", ConversationBufferMemory())\n  |            ' + "^" * 24 in full.render([report])
     wide = report.findings[1]

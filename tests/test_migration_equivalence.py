@@ -215,8 +215,11 @@ def test_summaries_expand_to_the_utterances_they_stand_for():
     summary = summary_text([("human", "hi"), ("ai", "hello")])
     legacy = Call((HumanMessage(f"Preamble.\n{summary}\nHuman: bye\nAI:"),), "x", False)
     middleware = Call(
-        (SystemMessage("Preamble."), HumanMessage(f"Here is a summary of the conversation to date:\n\n{summary}"),
-         HumanMessage("bye")),
+        (
+            SystemMessage("Preamble."),
+            HumanMessage(f"Here is a summary of the conversation to date:\n\n{summary}"),
+            HumanMessage("bye"),
+        ),
         "x",
         False,
     )

@@ -27,8 +27,10 @@ FIXTURE = Path(__file__).parent / "fixtures" / "monorepo"
 # root's per-file-ignores; libs/shared: the root's settings (no LCM5); services/b/legacy.py: all
 # in b's baseline; services/b/generated/: the root's extend-exclude.  tests/test_precommit.py
 # and tests/test_server.py expect the same.
-EXPECTED = {name: [tuple(row) for row in rows]
-            for name, rows in json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8")).items()}
+EXPECTED = {
+    name: [tuple(row) for row in rows]
+    for name, rows in json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8")).items()
+}
 A_CHAT, B_CHAT = EXPECTED["services/a/chat.py"], EXPECTED["services/b/chat.py"]
 
 
@@ -52,8 +54,14 @@ def _fresh_caches():
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     environ = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CI")}
-    return subprocess.run([sys.executable, "-m", "lint_memory", "check", *args], cwd=cwd, capture_output=True,
-                          text=True, env=environ, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lint_memory", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
 
 
 def per_file(result: subprocess.CompletedProcess[str], root: Path) -> dict[str, list[tuple[int, int, str]]]:
@@ -82,8 +90,14 @@ def test_checked_from_inside_a_service_the_answers_are_the_same(repo, service):
 
 
 def test_files_of_both_services_named_at_once_as_pre_commit_does(repo):
-    names = ["services/a/chat.py", "services/b/chat.py", "services/b/legacy.py", "services/b/generated/models.py",
-             "libs/shared/history.py", "services/a/tests/conversation.py"]
+    names = [
+        "services/a/chat.py",
+        "services/b/chat.py",
+        "services/b/legacy.py",
+        "services/b/generated/models.py",
+        "libs/shared/history.py",
+        "services/a/tests/conversation.py",
+    ]
     result = run("--output-format", "json", "--force-exclude", *names, cwd=repo)
     assert per_file(result, repo) == EXPECTED  # generated/ excluded by the root's setting, legacy.py baselined
 
@@ -113,8 +127,10 @@ def test_relative_paths_belong_to_the_file_that_writes_them(repo):
     assert "LCM302" in b.codes_for(str(repo / "libs" / "tests" / "x.py"))
     shared = resolver.for_file(str(repo / "libs" / "shared" / "history.py"))
     assert shared.root == str(repo.resolve()) and shared.sources == (str(repo / "pyproject.toml"),)
-    assert b.sources == (str(repo / "services" / "b" / ".." / ".." / "pyproject.toml"),
-                         str(repo / "services" / "b" / "pyproject.toml"))
+    assert b.sources == (
+        str(repo / "services" / "b" / ".." / ".." / "pyproject.toml"),
+        str(repo / "services" / "b" / "pyproject.toml"),
+    )
 
 
 def test_extend_chains_override_key_by_key(tmp_path):
@@ -123,10 +139,16 @@ def test_extend_chains_override_key_by_key(tmp_path):
     (tmp_path / "mid" / "lint-memory.toml").write_text('extend = "../base.toml"\nextend-select = ["LCM400"]\n')
     (tmp_path / "mid" / "leaf").mkdir()
     (tmp_path / "mid" / "leaf" / "pyproject.toml").write_text(
-        '[tool.lint-memory]\nextend = "../lint-memory.toml"\nignore = ["LCM100"]\ntarget-langchain = "1"\n')
+        '[tool.lint-memory]\nextend = "../lint-memory.toml"\nignore = ["LCM100"]\ntarget-langchain = "1"\n'
+    )
     settings = config.load_settings(tmp_path / "mid" / "leaf")
     assert settings.codes - {"LCM901", "LCM902", "LCM903", "LCM904"} == {
-        "LCM102", "LCM103", "LCM104", "LCM105", "LCM400"}  # select from base, extend-select from mid, both ignores
+        "LCM102",
+        "LCM103",
+        "LCM104",
+        "LCM105",
+        "LCM400",
+    }  # select from base, extend-select from mid, both ignores
     assert settings.target_langchain == "1"  # the leaf's value wins over the base's
     assert config.load_settings(tmp_path / "mid").target_langchain == "0.3"  # inherited
 
@@ -227,9 +249,11 @@ def test_the_process_pool_checks_each_file_under_its_own_settings(repo, monkeypa
         monkeypatch.setattr(runner, "SCREEN_IN_POOL", 10)
         monkeypatch.setattr(runner, "SCREEN_BATCH", 7)
     reports = runner.check_paths([str(repo)], Resolver(options=RunOptions(jobs=2)))
-    found = {Path(report.path).relative_to(repo).as_posix(): sorted((f.line, f.col + 1, f.code)
-                                                                    for f in report.findings)
-             for report in reports if report.findings}
+    found = {
+        Path(report.path).relative_to(repo).as_posix(): sorted((f.line, f.col + 1, f.code) for f in report.findings)
+        for report in reports
+        if report.findings
+    }
     for service, rows in (("a", A_CHAT), ("b", B_CHAT)):
         for number in range(20):
             assert found[f"services/{service}/copy_{number}.py"] == rows

@@ -20,8 +20,14 @@ def make(*cells: str | tuple[str, str]) -> str:
     out = []
     for cell in cells:
         kind, text = cell if isinstance(cell, tuple) else ("code", cell)
-        out.append({"cell_type": kind, "metadata": {}, "source": text.splitlines(keepends=True),
-                    **({"outputs": [], "execution_count": None} if kind == "code" else {})})
+        out.append(
+            {
+                "cell_type": kind,
+                "metadata": {},
+                "source": text.splitlines(keepends=True),
+                **({"outputs": [], "execution_count": None} if kind == "code" else {}),
+            }
+        )
     return json.dumps({"cells": out, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
 
 
@@ -56,30 +62,40 @@ def test_mask_keeps_rows_and_only_masks_ipython(lines, masked):
 
 
 def test_positions_are_cell_and_row_counting_every_cell():
-    text = make(("markdown", "# Title\nUses `ConversationBufferMemory`.\n"), "import os\n", IMPORT,
-                ("raw", "memory = ConversationBufferMemory()\n"), "x = 1\nmemory = ConversationBufferMemory()\n")
+    text = make(
+        ("markdown", "# Title\nUses `ConversationBufferMemory`.\n"),
+        "import os\n",
+        IMPORT,
+        ("raw", "memory = ConversationBufferMemory()\n"),
+        "x = 1\nmemory = ConversationBufferMemory()\n",
+    )
     assert positions(text) == [(3, 1, 30, "LCM100"), (3, 1, 30, "LCM400"), (5, 2, 10, "LCM100")]
 
 
 def test_names_imported_in_one_cell_resolve_in_later_cells():
     text = make(IMPORT, "memory = ConversationBufferMemory()\n", "memory.save_context({}, {})\n")
     assert positions(text) == [
-        (1, 1, 30, "LCM100"), (1, 1, 30, "LCM400"), (2, 1, 10, "LCM100"), (3, 1, 1, "LCM302"),
+        (1, 1, 30, "LCM100"),
+        (1, 1, 30, "LCM400"),
+        (2, 1, 10, "LCM100"),
+        (3, 1, 1, "LCM302"),
     ]
 
 
 def test_a_syntax_error_costs_only_its_cell():
     text = make(IMPORT, "def broken(:\n    pass\n", "%%capture\nmemory = ConversationBufferMemory()\n")
     assert positions(text) == [
-        (1, 1, 30, "LCM100"), (1, 1, 30, "LCM400"), (2, 1, 12, "LCM901"), (3, 2, 10, "LCM100"),
+        (1, 1, 30, "LCM100"),
+        (1, 1, 30, "LCM400"),
+        (2, 1, 12, "LCM901"),
+        (3, 2, 10, "LCM100"),
     ]
 
 
 def test_an_unclosed_block_at_the_end_of_a_cell_blames_that_cell():
     text = make(IMPORT, "for x in range(3):\n", "memory = ConversationBufferMemory()\n")
     found = positions(text)
-    assert [(cell, code) for cell, _, _, code in found] == [(1, "LCM100"), (1, "LCM400"), (2, "LCM901"),
-                                                            (3, "LCM100")]
+    assert [(cell, code) for cell, _, _, code in found] == [(1, "LCM100"), (1, "LCM400"), (2, "LCM901"), (3, "LCM100")]
 
 
 def test_magics_and_shell_lines_keep_later_rows():
@@ -93,14 +109,20 @@ def test_hidden_cell_magics_report_nothing():
 
 
 def test_noqa_inside_a_cell():
-    text = make("from langchain.memory import ConversationBufferMemory  # noqa: LCM400\n",
-                "m = ConversationBufferMemory()  # noqa\n")
+    text = make(
+        "from langchain.memory import ConversationBufferMemory  # noqa: LCM400\n",
+        "m = ConversationBufferMemory()  # noqa\n",
+    )
     assert positions(text) == [(1, 1, 30, "LCM100")]
 
 
 def test_broken_notebooks_get_one_lcm903():
-    for text in ('{"cells": [', '{"cells": {}}', '[1, 2]', json.dumps({"cells": [{"cell_type": "code",
-                                                                                    "source": [1]}]})):
+    for text in (
+        '{"cells": [',
+        '{"cells": {}}',
+        "[1, 2]",
+        json.dumps({"cells": [{"cell_type": "code", "source": [1]}]}),
+    ):
         report = runner.check_text(text, "t.ipynb", SETTINGS, is_notebook=True)
         assert [(f.code, f.cell) for f in report.findings] == [("LCM903", None)], text
 

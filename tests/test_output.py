@@ -30,7 +30,11 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT) -> s
     environ.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "lint_memory", "check", "--isolated", *args],
-        cwd=cwd, capture_output=True, text=True, env=environ, timeout=300,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=300,
     )
 
 
@@ -56,7 +60,11 @@ def test_json_has_ruffs_schema(records):
         assert set(record["location"]) == set(record["end_location"]) == {"row", "column"}
     notebook = [r for r in records if r["filename"].endswith(".ipynb")]
     assert sorted((r["cell"], r["location"]["row"], r["code"]) for r in notebook) == [
-        (2, 2, "LCM100"), (2, 2, "LCM400"), (3, 2, "LCM100"), (4, 1, "LCM901"), (5, 2, "LCM302"),
+        (2, 2, "LCM100"),
+        (2, 2, "LCM400"),
+        (3, 2, "LCM100"),
+        (4, 1, "LCM901"),
+        (5, 2, "LCM302"),
     ]
     assert all(r["cell"] is None for r in records if r["filename"].endswith(".py"))
 
@@ -152,7 +160,8 @@ def test_gitlab_code_quality_report(records):
     assert len({issue["fingerprint"] for issue in issues}) == len(issues)
     app = sorted(
         (i["location"]["positions"]["begin"]["line"], i["location"]["positions"]["begin"]["column"], i["check_name"])
-        for i in issues if i["location"]["path"] == "project/app.py"
+        for i in issues
+        if i["location"]["path"] == "project/app.py"
     )
     assert app == [(2, 30, "LCM100"), (2, 30, "LCM400"), (4, 10, "LCM100")]
 
@@ -191,7 +200,7 @@ def test_full_frame_of_a_notebook_cell(records):
         "1 | %time memory.clear()\n"
         "2 | history = memory.load_memory_variables({})\n"
         "  |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-        "3 | text = (\"%s\"\n"
+        '3 | text = ("%s"\n'
         "4 |         % history)\n"
         "  |\n"
     ) in result.stdout
@@ -231,8 +240,7 @@ def test_colour_enabled_rules(monkeypatch):
 
 
 def _fixable_report() -> FileReport:
-    fix = Fix("Import from `langchain_classic.memory`", "safe",
-              [Edit("langchain_classic.memory", 1, 5, 1, 21)])
+    fix = Fix("Import from `langchain_classic.memory`", "safe", [Edit("langchain_classic.memory", 1, 5, 1, 21)])
     finding = Finding("LCM400", "moved", 1, 5, 1, 21, "langchain.memory", fix=fix)
     plain = Finding("LCM100", "deprecated", 2, 0, 2, 3, "x")
     return FileReport("fixable.py", [finding, plain], source="from langchain.memory import X\nX()\n")
@@ -245,8 +253,13 @@ def test_fix_is_rendered_in_every_format():
     record = output.json_record(report, report.findings[0])
     assert record["fix"] == {
         "applicability": "safe",
-        "edits": [{"content": "langchain_classic.memory", "end_location": {"column": 22, "row": 1},
-                   "location": {"column": 6, "row": 1}}],
+        "edits": [
+            {
+                "content": "langchain_classic.memory",
+                "end_location": {"column": 22, "row": 1},
+                "location": {"column": 6, "row": 1},
+            }
+        ],
         "message": "Import from `langchain_classic.memory`",
     }
     result = sarif.document([report], output.Options(codes=frozenset({"LCM400", "LCM100"})))["runs"][0]["results"][0]

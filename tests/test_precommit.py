@@ -41,8 +41,10 @@ def environment(tmp_path_factory) -> dict[str, str]:
         "HOME": str(home),
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
         "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-cache")),
         "NO_COLOR": "1",
     }
@@ -56,8 +58,16 @@ def git(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProce
 def hook_repository(tmp_path_factory, environment) -> tuple[Path, str]:
     """A copy of this checkout's working tree as a git repository: what pre-commit clones."""
     copy = tmp_path_factory.mktemp("hook-repo")
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=CHECKOUT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=CHECKOUT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = CHECKOUT / name
         if source.is_file():
@@ -76,8 +86,14 @@ def project(tmp_path, environment, hook_repository) -> Path:
         encoding="utf-8",
     )
     assert git(tmp_path, environment, "init", "-q").returncode == 0
-    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=tmp_path, env=environment,
-                               capture_output=True, text=True, timeout=600)
+    installed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert installed.returncode == 0, installed.stderr
     return tmp_path
 
@@ -126,8 +142,14 @@ def test_a_commit_touching_two_packages_checks_each_file_under_its_own_configura
         encoding="utf-8",
     )
     assert git(tmp_path, environment, "init", "-q").returncode == 0
-    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=tmp_path, env=environment,
-                               capture_output=True, text=True, timeout=600)
+    installed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert installed.returncode == 0, installed.stderr
     git(tmp_path, environment, "add", "-A")
     failed = git(tmp_path, environment, "commit", "-m", "two services")

@@ -50,8 +50,9 @@ def pylint(cwd: Path, *args: str, stdin: str | None = None, env: dict | None = N
     command = [sys.executable, "-m", "pylint", "--output-format=json2", "--score=n", "--persistent=n"]
     if plugin:
         command += ["--load-plugins", PLUGIN]
-    done = subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, input=stdin, timeout=600,
-                          env=env, check=False)
+    done = subprocess.run(
+        [*command, *args], cwd=cwd, capture_output=True, text=True, input=stdin, timeout=600, env=env, check=False
+    )
     assert done.returncode & (1 | 32) == 0, done.stderr[-3000:]  # bit 1: fatal, bit 32: usage error
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     items = json.loads(done.stdout)["messages"]
@@ -60,15 +61,24 @@ def pylint(cwd: Path, *args: str, stdin: str | None = None, env: dict | None = N
 
 
 def ours(items: list[dict]) -> Found:
-    return {(Path(item["path"]).as_posix(), item["line"], CODE_OF[item["symbol"]]) for item in items
-            if item["symbol"] in CODE_OF}
+    return {
+        (Path(item["path"]).as_posix(), item["line"], CODE_OF[item["symbol"]])
+        for item in items
+        if item["symbol"] in CODE_OF
+    }
 
 
 def flake8(cwd: Path, *args: str) -> list[tuple[str, int, int, str, str]]:
     """(path, line, 0-based column, code, message) for every LCM finding, the opt-in LCM5xx included."""
     fmt = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s"
-    done = subprocess.run([sys.executable, "-m", "flake8", "--select", "LCM,LCM5", "--format", fmt, *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LCM,LCM5", "--format", fmt, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode in (0, 1), done.stderr[-3000:]
     rows = []
     for line in done.stdout.splitlines():
@@ -97,8 +107,9 @@ def test_shared_cases_pylint_and_flake8_report_the_same_findings(cases):
     files = sorted(p.name for p in cases.glob("*.py"))
     from_flake8 = flake8(cases, *files)
     items = pylint(cases, "--disable=all", f"--enable={ALL_SYMBOLS}", *files)
-    from_pylint = [(Path(i["path"]).as_posix(), i["line"], i["column"], CODE_OF[i["symbol"]], i["message"])
-                   for i in items]
+    from_pylint = [
+        (Path(i["path"]).as_posix(), i["line"], i["column"], CODE_OF[i["symbol"]], i["message"]) for i in items
+    ]
     # Same codes, lines, columns and one-line messages, the opt-in rules included.
     assert sorted(from_pylint) == sorted(from_flake8)
     assert len(from_pylint) > 100
@@ -124,8 +135,9 @@ def test_fixture_project_pylint_adds_the_inferred_marks(jobs):
 
 def test_inferred_findings_have_confidence_inference_and_engine_findings_high():
     items = pylint(PROJECT, "--disable=all", f"--enable={DEFAULT_SYMBOLS}", "myapp")
-    inferred = {(Path(i["path"]).as_posix(), i["line"], CODE_OF[i["symbol"]]) for i in items
-                if i["confidence"] == "INFERENCE"}
+    inferred = {
+        (Path(i["path"]).as_posix(), i["line"], CODE_OF[i["symbol"]]) for i in items if i["confidence"] == "INFERENCE"
+    }
     assert inferred == marks(PROJECT, "inferred") - marks(PROJECT, "expect")
     assert {i["confidence"] for i in items} == {"HIGH", "INFERENCE"}
 
@@ -135,8 +147,9 @@ def test_inferred_findings_have_confidence_inference_and_engine_findings_high():
     [("all", ("expect", "inferred", "inferred-all")), ("off", ("expect",)), ("cross-module", ("expect", "inferred"))],
 )
 def test_inference_scope_option(scope, kinds):
-    found = ours(pylint(PROJECT, "--disable=all", f"--enable={DEFAULT_SYMBOLS}", f"--lint-memory-inference={scope}",
-                        "myapp"))
+    found = ours(
+        pylint(PROJECT, "--disable=all", f"--enable={DEFAULT_SYMBOLS}", f"--lint-memory-inference={scope}", "myapp")
+    )
     assert found == marks(PROJECT, *kinds)
 
 
@@ -149,13 +162,17 @@ def _fake_langchain(root: Path) -> Path:
     memory = site / "langchain" / "memory"
     memory.mkdir(parents=True)
     (site / "langchain" / "__init__.py").write_text("", encoding="utf-8")
-    (memory / "chat_memory.py").write_text("class BaseChatMemory:\n    def clear(self):\n        pass\n",
-                                           encoding="utf-8")
+    (memory / "chat_memory.py").write_text(
+        "class BaseChatMemory:\n    def clear(self):\n        pass\n", encoding="utf-8"
+    )
     (memory / "buffer.py").write_text(
         "from langchain.memory.chat_memory import BaseChatMemory\n\n\nclass ConversationBufferMemory(BaseChatMemory):"
-        "\n    pass\n", encoding="utf-8")
-    (memory / "__init__.py").write_text("from langchain.memory.buffer import ConversationBufferMemory\n",
-                                        encoding="utf-8")
+        "\n    pass\n",
+        encoding="utf-8",
+    )
+    (memory / "__init__.py").write_text(
+        "from langchain.memory.buffer import ConversationBufferMemory\n", encoding="utf-8"
+    )
     return site
 
 
@@ -163,8 +180,13 @@ def test_results_do_not_depend_on_which_langchain_is_installed(tmp_path):
     args = ("--disable=all", f"--enable={DEFAULT_SYMBOLS}", "myapp")
     installed = ours(pylint(PROJECT, *args))
     env = {**os.environ, "PYTHONPATH": str(_fake_langchain(tmp_path))}
-    probe = subprocess.run([sys.executable, "-c", "import langchain.memory, langchain_classic.memory"], env=env,
-                           capture_output=True, text=True, check=False)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import langchain.memory, langchain_classic.memory"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "No module named 'langchain_classic.memory'" in probe.stderr  # the fake really hides the real one
     assert ours(pylint(PROJECT, *args, env=env)) == installed
 
@@ -181,8 +203,9 @@ def test_from_stdin_reports_what_the_file_run_reports():
 def test_from_stdin_checks_the_editor_buffer_not_the_file_on_disk(tmp_path):
     project = _copy_project(tmp_path)
     edited = (project / "myapp" / "plain.py").read_text(encoding="utf-8") + "\n\ndef again():\n    return Buffer()\n"
-    found = ours(pylint(project, "--disable=all", f"--enable={DEFAULT_SYMBOLS}", "--from-stdin", "myapp/plain.py",
-                        stdin=edited))
+    found = ours(
+        pylint(project, "--disable=all", f"--enable={DEFAULT_SYMBOLS}", "--from-stdin", "myapp/plain.py", stdin=edited)
+    )
     assert ("myapp/plain.py", len(edited.splitlines()), "LCM100") in found
 
 
@@ -195,8 +218,10 @@ def test_pylint_disable_comments_by_symbol_and_by_msgid(tmp_path):
     lines[11] += "  # pylint: disable=W5230"  # an engine finding (line 12)
     chat.write_text("\n".join(lines) + "\n", encoding="utf-8")
     found = ours(pylint(project, "--disable=all", f"--enable={DEFAULT_SYMBOLS}", "myapp"))
-    assert found == marks(PROJECT, "expect", "inferred") - {("myapp/chat.py", 11, "LCM302"),
-                                                           ("myapp/chat.py", 12, "LCM300")}
+    assert found == marks(PROJECT, "expect", "inferred") - {
+        ("myapp/chat.py", 11, "LCM302"),
+        ("myapp/chat.py", 12, "LCM300"),
+    }
 
 
 @pytest.mark.parametrize("spelling", ["W5240", "langchain-moved-import"])
@@ -218,12 +243,17 @@ def test_opt_in_rules_are_disabled_by_default(tmp_path):
         "from langchain.memory import ChatMessageHistory\n"
         "from langchain.schema.runnable import RunnableWithMessageHistory\n\n"
         "chain = RunnableWithMessageHistory(runnable, lambda session: ChatMessageHistory())\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     default = ours(pylint(tmp_path, "histories.py"))  # pylint's defaults: no --enable, no --disable
     assert default == {("histories.py", 1, "LCM400"), ("histories.py", 2, "LCM400")}
     enabled = ours(pylint(tmp_path, "--enable=langchain-history-runnable,W5251", "histories.py"))
-    assert enabled == default | {("histories.py", 1, "LCM501"), ("histories.py", 2, "LCM500"),
-                                 ("histories.py", 4, "LCM500"), ("histories.py", 4, "LCM501")}
+    assert enabled == default | {
+        ("histories.py", 1, "LCM501"),
+        ("histories.py", 2, "LCM500"),
+        ("histories.py", 4, "LCM500"),
+        ("histories.py", 4, "LCM501"),
+    }
     assert enabled == {(p, r, code) for p, r, _, code, _ in flake8(tmp_path, "histories.py")}  # LCM,LCM5: all
 
 
@@ -231,7 +261,8 @@ def test_load_plugins_from_pyproject(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[tool.pylint.main]\nload-plugins = ["lint_memory.pylint_plugin"]\n'
         '[tool.pylint."messages control"]\ndisable = ["all"]\nenable = ["langchain-buffer-memory"]\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     app = "from langchain_classic.memory import ConversationBufferMemory\n"
     (tmp_path / "app.py").write_text(app, encoding="utf-8")
     assert ours(pylint(tmp_path, "app.py", plugin=False)) == {("app.py", 1, "LCM100")}
@@ -244,20 +275,32 @@ def test_bad_input_never_crashes_pylint(tmp_path):
     (app / "__init__.py").write_text("", encoding="utf-8")
     (app / "broken.py").write_text("from langchain.memory import (\n", encoding="utf-8")
     (app / "latin.py").write_bytes(
-        b"# -*- coding: latin-1 -*-\n# caf\xe9\nfrom langchain.memory import ConversationBufferMemory\n")
-    (app / "deep.py").write_text("from langchain.memory import ConversationBufferMemory\nx = "
-                                 + "[" * 90 + "]" * 90 + "\n", encoding="utf-8")
-    (app / "cycle_a.py").write_text("from app.cycle_b import B, make\n\n\nclass A(B):\n    pass\n\n\n"
-                                    "def use():\n    make().clear()\n", encoding="utf-8")
-    (app / "cycle_b.py").write_text("from app.cycle_a import A\n\n\nclass B(A):\n    pass\n\n\n"
-                                    "def make():\n    return make()\n", encoding="utf-8")
-    (app / "relative.py").write_text("from ...nowhere import thing\nfrom .missing import Memory\n\n"
-                                     "thing.clear()\nMemory().save_context({}, {})\n", encoding="utf-8")
+        b"# -*- coding: latin-1 -*-\n# caf\xe9\nfrom langchain.memory import ConversationBufferMemory\n"
+    )
+    (app / "deep.py").write_text(
+        "from langchain.memory import ConversationBufferMemory\nx = " + "[" * 90 + "]" * 90 + "\n", encoding="utf-8"
+    )
+    (app / "cycle_a.py").write_text(
+        "from app.cycle_b import B, make\n\n\nclass A(B):\n    pass\n\n\ndef use():\n    make().clear()\n",
+        encoding="utf-8",
+    )
+    (app / "cycle_b.py").write_text(
+        "from app.cycle_a import A\n\n\nclass B(A):\n    pass\n\n\ndef make():\n    return make()\n", encoding="utf-8"
+    )
+    (app / "relative.py").write_text(
+        "from ...nowhere import thing\nfrom .missing import Memory\n\nthing.clear()\nMemory().save_context({}, {})\n",
+        encoding="utf-8",
+    )
     items = pylint(tmp_path, "--disable=all", f"--enable={ALL_SYMBOLS},syntax-error", "app")
-    assert ours(items) == {("app/latin.py", 3, "LCM100"), ("app/latin.py", 3, "LCM400"),
-                           ("app/deep.py", 1, "LCM100"), ("app/deep.py", 1, "LCM400")}
+    assert ours(items) == {
+        ("app/latin.py", 3, "LCM100"),
+        ("app/latin.py", 3, "LCM400"),
+        ("app/deep.py", 1, "LCM100"),
+        ("app/deep.py", 1, "LCM400"),
+    }
     assert [(i["path"], i["symbol"]) for i in items if i["symbol"] not in CODE_OF] == [
-        ("app/broken.py", "syntax-error")]
+        ("app/broken.py", "syntax-error")
+    ]
 
 
 # --- one keyword search: `memory=` through a re-exported chain -----------------------------------
@@ -268,11 +311,19 @@ CLI = [str(Path(sys.executable).with_name("lint-memory"))]
 
 def cli(cwd: Path, *args: str) -> Found:
     """(path, line, code) of every finding of ``lint-memory check`` (JSON output)."""
-    done = subprocess.run([*CLI, "check", "--output-format", "json", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, check=False)
+    done = subprocess.run(
+        [*CLI, "check", "--output-format", "json", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode in (0, 1), done.stderr[-3000:]
-    return {(Path(r["filename"]).relative_to(cwd).as_posix(), r["location"]["row"], r["code"])
-            for r in json.loads(done.stdout)}
+    return {
+        (Path(r["filename"]).relative_to(cwd).as_posix(), r["location"]["row"], r["code"])
+        for r in json.loads(done.stdout)
+    }
 
 
 def test_memory_argument_through_a_reexported_chain_is_reported_as_with_a_direct_import(tmp_path):
@@ -285,8 +336,11 @@ def test_memory_argument_through_a_reexported_chain_is_reported_as_with_a_direct
     assert direct != code
     (project / DIRECT).write_text(direct, encoding="utf-8")
     engine_lines = {f.line for f in engine.check_source(direct, DIRECT) if f.code == "LCM300"}
-    none_lines = {row for row, line in enumerate(code.splitlines(), start=1)
-                  if "LLMChain(" in line and ("memory=None" in line or '"memory": None' in line)}
+    none_lines = {
+        row
+        for row, line in enumerate(code.splitlines(), start=1)
+        if "LLMChain(" in line and ("memory=None" in line or '"memory": None' in line)
+    }
     assert len(none_lines) == 2 and not none_lines & engine_lines
     inferred = {line for path, line, code in marks(project, "inferred") if path == ANSWERS and code == "LCM300"}
     assert inferred and inferred < engine_lines

@@ -114,8 +114,15 @@ class TestEngineRules(CheckerTestCase):
         module = astroid.parse(source, module_name=f"rule_{code.lower()}")
         found = engine.check_source(source)
         messages = [
-            MessageTest(pylint_plugin.SYMBOLS[f.code], line=f.line, args=f.message, confidence=HIGH, col_offset=f.col,
-                        end_line=f.end_line, end_col_offset=f.end_col)
+            MessageTest(
+                pylint_plugin.SYMBOLS[f.code],
+                line=f.line,
+                args=f.message,
+                confidence=HIGH,
+                col_offset=f.col,
+                end_line=f.end_line,
+                end_col_offset=f.end_col,
+            )
             for f in found
         ]
         assert [(f.code, f.line) for f in found] == expected
@@ -156,8 +163,9 @@ def project(tmp_path, monkeypatch):
     def write(**modules: str) -> dict[str, astroid.Module]:
         for name, text in modules.items():
             (root / f"{name}.py").write_text(textwrap.dedent(text).format(pkg=package), encoding="utf-8")
-        return {name: manager.ast_from_file(str(root / f"{name}.py"), f"{package}.{name}", source=True)
-                for name in modules}
+        return {
+            name: manager.ast_from_file(str(root / f"{name}.py"), f"{package}.{name}", source=True) for name in modules
+        }
 
     yield write
     for name in [n for n in manager.astroid_cache if n == package or n.startswith(package + ".")]:
@@ -213,7 +221,9 @@ class TestInference(CheckerTestCase):
             """,
         )
         assert self.found(modules["custom"]) == [
-            ("LCM200", 5, INFERENCE), ("LCM200", 9, INFERENCE), ("LCM100", 15, INFERENCE),
+            ("LCM200", 5, INFERENCE),
+            ("LCM200", 9, INFERENCE),
+            ("LCM100", 15, INFERENCE),
         ]
 
     def test_inheritance_message_names_the_ancestor_and_the_intermediate_class(self, project):
@@ -255,7 +265,9 @@ class TestInference(CheckerTestCase):
             """,
         )
         assert self.found(modules["chat"]) == [
-            ("LCM302", 6, INFERENCE), ("LCM300", 7, INFERENCE), ("LCM300", 8, INFERENCE),
+            ("LCM302", 6, INFERENCE),
+            ("LCM300", 7, INFERENCE),
+            ("LCM300", 8, INFERENCE),
         ]
 
     def test_attribute_set_in_init_and_used_in_another_method(self, project):
@@ -305,7 +317,8 @@ class TestInference(CheckerTestCase):
             """,
         )
         assert self.found(modules["app"]) == [
-            ("LCM302", 6, INFERENCE), ("LCM300", 6, INFERENCE),
+            ("LCM302", 6, INFERENCE),
+            ("LCM300", 6, INFERENCE),
         ]
 
     def test_reexported_names_are_reported_at_the_import_and_at_every_use(self, project):
@@ -330,8 +343,12 @@ class TestInference(CheckerTestCase):
             """,
         )
         assert self.found(modules["app"]) == [
-            ("LCM100", 2, INFERENCE), ("LCM301", 3, INFERENCE), ("LCM100", 8, INFERENCE),
-            ("LCM302", 9, INFERENCE), ("LCM301", 10, INFERENCE), ("LCM300", 10, INFERENCE),
+            ("LCM100", 2, INFERENCE),
+            ("LCM301", 3, INFERENCE),
+            ("LCM100", 8, INFERENCE),
+            ("LCM302", 9, INFERENCE),
+            ("LCM301", 10, INFERENCE),
+            ("LCM300", 10, INFERENCE),
         ]
 
     def test_reexport_message_is_the_engines_reference_message(self, project):
@@ -347,7 +364,7 @@ class TestInference(CheckerTestCase):
     def test_an_engine_finding_is_not_repeated_by_inference(self, project):
         modules = project(
             factory="from langchain.memory import ConversationBufferMemory\n\n\ndef make():\n"
-                    "    return ConversationBufferMemory()\n",
+            "    return ConversationBufferMemory()\n",
             app="""\
                 from langchain.chains import LLMChain
 
@@ -388,10 +405,18 @@ class TestInference(CheckerTestCase):
                     pass
             """,
         )
-        engine_only = [(c, line, HIGH) for c, line in [
-            ("LCM100", 1), ("LCM400", 1), ("LCM200", 2), ("LCM400", 2), ("LCM100", 8), ("LCM302", 13),
-            ("LCM200", 17),
-        ]]
+        engine_only = [
+            (c, line, HIGH)
+            for c, line in [
+                ("LCM100", 1),
+                ("LCM400", 1),
+                ("LCM200", 2),
+                ("LCM400", 2),
+                ("LCM100", 8),
+                ("LCM302", 13),
+                ("LCM200", 17),
+            ]
+        ]
         assert self.found(modules["local"]) == engine_only
 
     def test_scope_all_adds_chains_inside_one_file(self, project):
@@ -535,13 +560,16 @@ class TestInference(CheckerTestCase):
                     (await amake()).clear()
             """,
         )
-        assert self.found(modules["app"]) == [("LCM302", 5, INFERENCE), ("LCM302", 6, INFERENCE),
-                                              ("LCM302", 9, INFERENCE)]
+        assert self.found(modules["app"]) == [
+            ("LCM302", 5, INFERENCE),
+            ("LCM302", 6, INFERENCE),
+            ("LCM302", 9, INFERENCE),
+        ]
 
     def test_langchain_modules_are_never_loaded(self, project):
         modules = project(
             factory="from langchain_classic.memory import ConversationBufferMemory\n\n\ndef make():\n"
-                    "    return ConversationBufferMemory()\n",
+            "    return ConversationBufferMemory()\n",
             app="from {pkg}.factory import make\n\nmake().clear()\n",
         )
         loaded_before = {n for n in AstroidManager().astroid_cache if n.split(".")[0] in LANGCHAIN_ROOTS}

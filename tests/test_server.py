@@ -27,7 +27,13 @@ RULES_URL = "https://github.com/lint-memory/lint-memory/blob/main/docs/rules.md"
 
 # legacy_app.py: (1-based row, code), in the order the server publishes them
 LEGACY = [
-    (2, "LCM301"), (3, "LCM100"), (3, "LCM400"), (7, "LCM100"), (8, "LCM301"), (8, "LCM300"), (12, "LCM302"),
+    (2, "LCM301"),
+    (3, "LCM100"),
+    (3, "LCM400"),
+    (7, "LCM100"),
+    (8, "LCM301"),
+    (8, "LCM300"),
+    (12, "LCM302"),
 ]
 NOTEBOOK_CAPABILITIES = types.NotebookDocumentClientCapabilities(
     synchronization=types.NotebookDocumentSyncClientCapabilities(execution_summary_support=False)
@@ -47,22 +53,31 @@ def make_client() -> LanguageClient:
     def register(client: LanguageClient, params: types.RegistrationParams) -> None:
         client.registrations += params.registrations
 
-    register_lsp_features(client, {
-        **DEFAULT_CLIENT_FEATURES,
-        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
-        types.CLIENT_REGISTER_CAPABILITY: register,
-    })
+    register_lsp_features(
+        client,
+        {
+            **DEFAULT_CLIENT_FEATURES,
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
+            types.CLIENT_REGISTER_CAPABILITY: register,
+        },
+    )
     return client
 
 
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "lint_memory.frontends.server"], client_factory=make_client)
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "lint_memory.frontends.server"], client_factory=make_client
+)
 
 
 async def start(client: LanguageClient, root: Path, capabilities: types.ClientCapabilities) -> None:
     await client.initialize_session(
-        types.InitializeParams(capabilities=capabilities, root_uri=root.as_uri(), workspace_folders=[
-            types.WorkspaceFolder(uri=root.as_uri(), name="project"),
-        ])
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=root.as_uri(),
+            workspace_folders=[
+                types.WorkspaceFolder(uri=root.as_uri(), name="project"),
+            ],
+        )
     )
 
 
@@ -90,6 +105,7 @@ async def any_client(lsp_client: LanguageClient, tmp_path: Path, request: pytest
 # --- helpers ------------------------------------------------------------------------------------
 async def published(client: LanguageClient, uri: str, version: int | None = None, timeout: float = 10.0):
     """The diagnostics of the first publication for ``uri`` (at ``version``, when given)."""
+
     async def wait() -> types.PublishDiagnosticsParams:
         while True:
             for params in client.published.get(uri, []):
@@ -121,20 +137,28 @@ def open_file(client: LanguageClient, tmp_path: Path, name: str, text: str, lang
 
 
 def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
 
 
-def edit_range(client: LanguageClient, uri: str, version: int, start: tuple[int, int], end: tuple[int, int],
-               text: str) -> None:
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(*start), types.Position(*end)), text=text,
-        )],
-    ))
+def edit_range(
+    client: LanguageClient, uri: str, version: int, start: tuple[int, int], end: tuple[int, int], text: str
+) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(*start), types.Position(*end)),
+                    text=text,
+                )
+            ],
+        )
+    )
 
 
 def apply(text: str, edits) -> str:
@@ -148,7 +172,7 @@ def apply(text: str, edits) -> str:
         return starts[position.line] + position.character
 
     for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
-        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
     return text
 
 
@@ -174,7 +198,10 @@ async def test_open_publishes_codes_links_and_tags(any_client: LanguageClient, t
     assert rows(diagnostics) == LEGACY
     hrefs = {d.code: d.code_description.href for d in diagnostics}
     assert hrefs == {
-        "LCM100": SHORT_TERM_URL, "LCM300": SHORT_TERM_URL, "LCM301": SHORT_TERM_URL, "LCM302": SHORT_TERM_URL,
+        "LCM100": SHORT_TERM_URL,
+        "LCM300": SHORT_TERM_URL,
+        "LCM301": SHORT_TERM_URL,
+        "LCM302": SHORT_TERM_URL,
         "LCM400": V1_MIGRATION_URL,
     }
     for diagnostic in diagnostics:
@@ -329,8 +356,8 @@ async def test_suppress_with_noqa(any_client: LanguageClient, tmp_path: Path):
 async def test_noqa_goes_after_a_multiline_string(client: LanguageClient, tmp_path: Path):
     text = (
         "from langchain.memory import ConversationBufferMemory  # noqa: LCM400\n"
-        "memory = ConversationBufferMemory(ai_prefix=\"\"\"Assistant\n"
-        "speaking\"\"\")\n"
+        'memory = ConversationBufferMemory(ai_prefix="""Assistant\n'
+        'speaking""")\n'
     )
     uri = open_file(client, tmp_path, "app.py", text)
     assert rows(await published(client, uri, version=1)) == [(1, "LCM100"), (2, "LCM100")]
@@ -361,11 +388,17 @@ async def test_fixes_as_quick_fixes_and_fix_all(any_client: LanguageClient, tmp_
     assert rows(await published(client, uri, version=1)) == [(1, "LCM400"), (2, "LCM400")]
 
     at = types.Position(3, 0)
-    [fix_all] = await client.text_document_code_action_async(types.CodeActionParams(
-        types.TextDocumentIdentifier(uri=uri), types.Range(at, at),
-        types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
-    ))
-    assert (fix_all.kind, fix_all.title) == ("source.fixAll.lint-memory", "lint-memory: fix all auto-fixable issues in this file")
+    [fix_all] = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri=uri),
+            types.Range(at, at),
+            types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
+        )
+    )
+    assert (fix_all.kind, fix_all.title) == (
+        "source.fixAll.lint-memory",
+        "lint-memory: fix all auto-fixable issues in this file",
+    )
     resolve = client.capabilities.text_document.code_action.resolve_support
     if resolve and "edit" in resolve.properties:  # VS Code and Neovim: the fixes are planned when chosen
         assert fix_all.edit is None
@@ -391,10 +424,13 @@ async def test_fix_safety_follows_the_target(client: LanguageClient, tmp_path: P
     async def fixes_and_fix_all():
         fixes = [a for a in await quick_fixes(client, uri, 0, 35) if "suppress" not in a.title]
         at = types.Position(0, 0)
-        fix_all = await client.text_document_code_action_async(types.CodeActionParams(
-            types.TextDocumentIdentifier(uri=uri), types.Range(at, at),
-            types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
-        ))
+        fix_all = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                types.TextDocumentIdentifier(uri=uri),
+                types.Range(at, at),
+                types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
+            )
+        )
         return [(a.title, a.is_preferred) for a in fixes], [a.title for a in fix_all]
 
     # no target: langchain-classic may not be installed, so the fix is unsafe and "fix all" skips it
@@ -410,7 +446,7 @@ async def test_fix_safety_follows_the_target(client: LanguageClient, tmp_path: P
 # --- position encodings ------------------------------------------------------------------------------
 @pytest.mark.asyncio
 async def test_columns_in_the_negotiated_encoding(any_client: LanguageClient, tmp_path: Path):
-    text = "from langchain_classic.memory import ConversationBufferMemory\npair = (\"😀\", ConversationBufferMemory())\n"
+    text = 'from langchain_classic.memory import ConversationBufferMemory\npair = ("😀", ConversationBufferMemory())\n'
     uri = open_file(any_client, tmp_path, "emoji.py", text)
     diagnostics = await published(any_client, uri, version=1)
     assert rows(diagnostics) == [(1, "LCM100"), (2, "LCM100")]
@@ -443,10 +479,12 @@ def notebook_cells(root: Path) -> tuple[str, list[types.NotebookCell], list[type
 @pytest.mark.asyncio
 async def test_notebook_cells_get_their_own_diagnostics(client: LanguageClient, tmp_path: Path):
     notebook_uri, cells, documents = notebook_cells(tmp_path)
-    client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
-        notebook_document=types.NotebookDocument(notebook_uri, "jupyter-notebook", 1, cells),
-        cell_text_documents=documents,
-    ))
+    client.notebook_document_did_open(
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(notebook_uri, "jupyter-notebook", 1, cells),
+            cell_text_documents=documents,
+        )
+    )
     uris = [document.uri for document in documents]
     by_cell = [rows(await published(client, uri, version=1)) for uri in uris]
     assert by_cell == [
@@ -458,19 +496,27 @@ async def test_notebook_cells_get_their_own_diagnostics(client: LanguageClient, 
     ]
 
     # fix the broken cell and drop the `save_context` row of cell 3
-    client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
-        notebook_document=types.VersionedNotebookDocumentIdentifier(version=2, uri=notebook_uri),
-        change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(text_content=[
-            types.NotebookDocumentCellContentChanges(
-                document=types.VersionedTextDocumentIdentifier(uri=uris[3], version=2),
-                changes=[types.TextDocumentContentChangeWholeDocument(text="def fixed():\n    pass")],
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(version=2, uri=notebook_uri),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    text_content=[
+                        types.NotebookDocumentCellContentChanges(
+                            document=types.VersionedTextDocumentIdentifier(uri=uris[3], version=2),
+                            changes=[types.TextDocumentContentChangeWholeDocument(text="def fixed():\n    pass")],
+                        ),
+                        types.NotebookDocumentCellContentChanges(
+                            document=types.VersionedTextDocumentIdentifier(uri=uris[2], version=2),
+                            changes=[
+                                types.TextDocumentContentChangeWholeDocument(text="memory = ConversationBufferMemory()")
+                            ],
+                        ),
+                    ]
+                )
             ),
-            types.NotebookDocumentCellContentChanges(
-                document=types.VersionedTextDocumentIdentifier(uri=uris[2], version=2),
-                changes=[types.TextDocumentContentChangeWholeDocument(text="memory = ConversationBufferMemory()")],
-            ),
-        ])),
-    ))
+        )
+    )
     assert rows(await published(client, uris[3], version=2)) == []
     assert rows(await published(client, uris[2], version=2)) == [(1, "LCM100")]
 
@@ -490,22 +536,28 @@ async def test_notebook_cells_get_their_own_diagnostics(client: LanguageClient, 
     )
 
     # deleting the last cell withdraws its diagnostics
-    client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
-        notebook_document=types.VersionedNotebookDocumentIdentifier(version=3, uri=notebook_uri),
-        change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(
-            structure=types.NotebookDocumentCellChangeStructure(
-                array=types.NotebookCellArrayChange(start=4, delete_count=1),
-                did_close=[types.TextDocumentIdentifier(uri=uris[4])],
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(version=3, uri=notebook_uri),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    structure=types.NotebookDocumentCellChangeStructure(
+                        array=types.NotebookCellArrayChange(start=4, delete_count=1),
+                        did_close=[types.TextDocumentIdentifier(uri=uris[4])],
+                    ),
+                )
             ),
-        )),
-    ))
+        )
+    )
     await asyncio.wait_for(_until(lambda: not client.published[uris[4]][-1].diagnostics), 10)
     assert rows(client.published[uris[2]][-1].diagnostics) == [(1, "LCM100")]
 
-    client.notebook_document_did_close(types.DidCloseNotebookDocumentParams(
-        notebook_document=types.NotebookDocumentIdentifier(uri=notebook_uri),
-        cell_text_documents=[types.TextDocumentIdentifier(uri=uri) for uri in uris],
-    ))
+    client.notebook_document_did_close(
+        types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=notebook_uri),
+            cell_text_documents=[types.TextDocumentIdentifier(uri=uri) for uri in uris],
+        )
+    )
     await asyncio.wait_for(_until(lambda: all(not client.published[uri][-1].diagnostics for uri in uris)), 10)
 
 
@@ -526,15 +578,23 @@ async def test_nearest_pyproject_applies_and_reloads(client: LanguageClient, tmp
     assert rows(await published(client, test, version=1)) == [r for r in LEGACY[:-1] if r[1] != "LCM100"]
     assert rows(await published(client, generated, version=1)) == []
     assert [r.register_options["watchers"] for r in client.registrations] == [
-        [{"globPattern": "**/pyproject.toml"}, {"globPattern": "**/lint-memory.toml"},
-         {"globPattern": "**/requirements*.txt"}, {"globPattern": "**/setup.cfg"}],
+        [
+            {"globPattern": "**/pyproject.toml"},
+            {"globPattern": "**/lint-memory.toml"},
+            {"globPattern": "**/requirements*.txt"},
+            {"globPattern": "**/setup.cfg"},
+        ],
     ]
 
     # the client reports the edited pyproject.toml: every open file is checked again
     pyproject.write_text('[tool.lint-memory]\nselect = ["LCM3"]\n', encoding="utf-8")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=pyproject.as_uri(), type=types.FileChangeType.Changed),
-    ]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=pyproject.as_uri(), type=types.FileChangeType.Changed),
+            ]
+        )
+    )
     await asyncio.wait_for(_until(lambda: len(client.published[app]) == 2), 10)
     assert rows(client.published[app][1].diagnostics) == [(2, "LCM301"), (8, "LCM301"), (8, "LCM300"), (12, "LCM302")]
 
@@ -544,8 +604,10 @@ async def test_nearest_pyproject_applies_and_reloads(client: LanguageClient, tmp
     await asyncio.wait_for(_until(lambda: len(client.published[app]) == 3), 10)
     assert rows(client.published[app][2].diagnostics) == LEGACY
     assert [m.message for m in client.messages] == [
-        (f"lint-memory: {pyproject}: unknown key `ignroe` in [tool.lint-memory] (did you mean `ignore`?); "
-         "using the default settings"),
+        (
+            f"lint-memory: {pyproject}: unknown key `ignroe` in [tool.lint-memory] (did you mean `ignore`?); "
+            "using the default settings"
+        ),
     ]
     assert client.messages[0].type == types.MessageType.Warning
 
@@ -562,7 +624,13 @@ async def test_each_document_under_its_own_package_configuration(client: Languag
     a, b = documents["services/a/chat.py"], documents["services/b/chat.py"]
     assert rows(await published(client, a, version=1)) == [(1, "LCM100"), (1, "LCM400"), (1, "LCM400"), (4, "LCM100")]
     assert rows(await published(client, b, version=1)) == [
-        (1, "LCM100"), (1, "LCM400"), (1, "LCM104"), (1, "LCM400"), (2, "LCM500"), (4, "LCM100"), (5, "LCM104"),
+        (1, "LCM100"),
+        (1, "LCM400"),
+        (1, "LCM104"),
+        (1, "LCM400"),
+        (2, "LCM500"),
+        (4, "LCM100"),
+        (5, "LCM104"),
         (9, "LCM500"),
     ]
     assert rows(await published(client, documents["services/b/legacy.py"], version=1)) == []  # b's baseline
@@ -570,8 +638,11 @@ async def test_each_document_under_its_own_package_configuration(client: Languag
     assert rows(await published(client, shared, version=1)) == [(1, "LCM104"), (1, "LCM400"), (4, "LCM104")]
 
     async def fix_titles(uri: str) -> list[tuple[str, bool]]:
-        return [(action.title, action.is_preferred) for action in await quick_fixes(client, uri, 0, 35)
-                if "suppress" not in action.title]
+        return [
+            (action.title, action.is_preferred)
+            for action in await quick_fixes(client, uri, 0, 35)
+            if "suppress" not in action.title
+        ]
 
     title = "lint-memory: Import `ConversationBufferMemory` from `langchain_classic.memory`"
     assert await fix_titles(b) == [(title, True)]  # langchain>=1,<2: safe
@@ -579,9 +650,13 @@ async def test_each_document_under_its_own_package_configuration(client: Languag
 
     root = tmp_path / "pyproject.toml"
     root.write_text(root.read_text(encoding="utf-8") + 'ignore = ["LCM100"]\n', encoding="utf-8")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=root.as_uri(), type=types.FileChangeType.Changed),
-    ]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=root.as_uri(), type=types.FileChangeType.Changed),
+            ]
+        )
+    )
     await asyncio.wait_for(_until(lambda: len(client.published[a]) == 2 and len(client.published[b]) == 2), 10)
     assert rows(client.published[a][1].diagnostics) == [(1, "LCM400"), (1, "LCM400")]
     assert "LCM100" not in {code for _, code in rows(client.published[b][1].diagnostics)}
@@ -599,8 +674,9 @@ async def test_baseline_hides_known_findings_only(client: LanguageClient, tmp_pa
     app = tmp_path / "app.py"
     app.write_text(legacy_text(), encoding="utf-8")
     settings = Settings(root=str(tmp_path))
-    baseline.write_baseline(str(tmp_path / "lint-memory-baseline.json"), [runner.check_file(str(app), settings)],
-                            str(tmp_path))
+    baseline.write_baseline(
+        str(tmp_path / "lint-memory-baseline.json"), [runner.check_file(str(app), settings)], str(tmp_path)
+    )
 
     uri = open_file(client, tmp_path, "app.py", legacy_text())
     assert rows(await published(client, uri, version=1)) == []
@@ -617,6 +693,11 @@ async def test_structural_migration_as_a_quick_fix(client: LanguageClient, tmp_p
     uri = open_file(client, tmp_path, "app.py", text)
     assert (10, "LCM301") in rows(await published(client, uri, version=1))
     [fix] = [a for a in await quick_fixes(client, uri, 9, 14) if "suppress" not in a.title]
-    assert (fix.title, fix.is_preferred) == ("lint-memory: Migrate to `create_agent` with a checkpointer (unsafe)", False)
+    assert (fix.title, fix.is_preferred) == (
+        "lint-memory: Migrate to `create_agent` with a checkpointer (unsafe)",
+        False,
+    )
     assert [d.code for d in fix.diagnostics] == ["LCM301"]
-    assert apply(text, edits_for(fix, uri)) == (fixtures / "buffer_predict_function.after.py").read_text(encoding="utf-8")
+    assert apply(text, edits_for(fix, uri)) == (fixtures / "buffer_predict_function.after.py").read_text(
+        encoding="utf-8"
+    )

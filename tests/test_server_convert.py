@@ -11,8 +11,11 @@ from lint_memory.frontends.lsp_convert import Columns
 from lint_memory.model import Edit, Finding, Fix
 from lint_memory.project.settings import Settings
 
-UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16,
-                      types.PositionEncodingKind.Utf32)
+UTF8, UTF16, UTF32 = (
+    types.PositionEncodingKind.Utf8,
+    types.PositionEncodingKind.Utf16,
+    types.PositionEncodingKind.Utf32,
+)
 TEXT = 'x = ("😀é", ConversationBufferMemory())\nplain = 1\n'  # rows: the two lines and an empty last one
 
 
@@ -42,7 +45,9 @@ def test_diagnostic_fields():
     columns = Columns(text)
     diagnostic = lsp_convert.diagnostic(moved, columns)
     assert (diagnostic.code, diagnostic.source, diagnostic.severity) == (
-        "LCM400", "lint-memory", types.DiagnosticSeverity.Warning
+        "LCM400",
+        "lint-memory",
+        types.DiagnosticSeverity.Warning,
     )
     assert diagnostic.code_description.href == "https://docs.langchain.com/oss/python/migrate/langchain-v1"
     assert diagnostic.tags == [types.DiagnosticTag.Deprecated]
@@ -56,10 +61,7 @@ def test_diagnostic_fields():
 
 
 def test_hover_sections_per_rule():
-    text = (
-        "from langchain.chains import ConversationChain\n"
-        "chain = ConversationChain(llm=llm, memory=memory)\n"
-    )
+    text = "from langchain.chains import ConversationChain\nchain = ConversationChain(llm=llm, memory=memory)\n"
     found = {finding.code: finding for finding in findings(text)}
     assert sorted(found) == ["LCM300", "LCM301", "LCM400"]
 

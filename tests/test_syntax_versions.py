@@ -81,23 +81,60 @@ def front_ends(tmp_path_factory) -> dict[str, dict[str, set[tuple[int, str]]]]:
     for name in names:
         shutil.copyfile(SYNTAX / name, root / name)
     found: dict[str, dict[str, set[tuple[int, str]]]] = {"cli": {}, "flake8": {}, "pylint": {}}
-    done = subprocess.run([*CLI, "check", "--isolated", "--output-format", "json", *names], cwd=root,
-                          capture_output=True, text=True, check=False, timeout=300)
+    done = subprocess.run(
+        [*CLI, "check", "--isolated", "--output-format", "json", *names],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode in (0, 1), done.stderr
     for item in json.loads(done.stdout):
         found["cli"].setdefault(Path(item["filename"]).name, set()).add((item["location"]["row"], item["code"]))
-    done = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "LCM",
-                           "--format", "%(path)s\t%(row)d\t%(code)s", *names],
-                          cwd=root, capture_output=True, text=True, check=False, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flake8",
+            "--isolated",
+            "--select",
+            "LCM",
+            "--format",
+            "%(path)s\t%(row)d\t%(code)s",
+            *names,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode in (0, 1), done.stderr
     for line in done.stdout.splitlines():
         name, row, code = line.split("\t")
         found["flake8"].setdefault(Path(name).name, set()).add((int(row), code))
     code_of = {rule.pylint_symbol: rule.code for rule in LINT_RULES if rule.default}
-    done = subprocess.run([sys.executable, "-m", "pylint", "--load-plugins", "lint_memory.pylint_plugin",
-                           "--disable=all", f"--enable={','.join(code_of)}", "--output-format=json2", "--score=n",
-                           "--persistent=n", *names], cwd=root, capture_output=True, text=True, check=False,
-                          timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--load-plugins",
+            "lint_memory.pylint_plugin",
+            "--disable=all",
+            f"--enable={','.join(code_of)}",
+            "--output-format=json2",
+            "--score=n",
+            "--persistent=n",
+            *names,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode & (1 | 32) == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
     for item in json.loads(done.stdout)["messages"]:
         if item["symbol"] != "syntax-error":  # pylint's own message for a file this Python cannot parse

@@ -22,8 +22,12 @@ def recorded() -> dict[str, str]:
 
 def test_vendored_files_are_the_recorded_ones():
     sums = recorded()
-    on_disk = {path.relative_to(TESTS).as_posix() for folder in ("fixtures/cases", "schemas")
-               for path in (TESTS / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    on_disk = {
+        path.relative_to(TESTS).as_posix()
+        for folder in ("fixtures/cases", "schemas")
+        for path in (TESTS / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
     assert on_disk == set(sums)
     assert len(sums) == 20  # 17 Python cases, 2 notebooks, the SARIF schema
     for name, digest in sums.items():
@@ -36,14 +40,19 @@ def test_vendored_files_match_shared_when_it_is_beside_the_checkout():
     compared = 0
     for name, digest in sums.items():
         prefix = next(p for p in SHARED_PATH if name.startswith(p))
-        origin = SHARED / (SHARED_PATH[prefix] + name[len(prefix):])
+        origin = SHARED / (SHARED_PATH[prefix] + name[len(prefix) :])
         if SHARED.is_dir():
             assert origin.is_file(), f"{name}: gone from shared/; run scripts/vendor_shared.py"
-            assert hashlib.sha256(origin.read_bytes()).hexdigest() == digest, \
+            assert hashlib.sha256(origin.read_bytes()).hexdigest() == digest, (
                 f"{name} differs from {origin}; run scripts/vendor_shared.py"
+            )
             compared += 1
     if SHARED.is_dir():
-        new = {p.relative_to(SHARED).as_posix() for folder in ("cases/python", "cases/notebooks")
-               for p in (SHARED / folder).rglob("*") if p.is_file()}
+        new = {
+            p.relative_to(SHARED).as_posix()
+            for folder in ("cases/python", "cases/notebooks")
+            for p in (SHARED / folder).rglob("*")
+            if p.is_file()
+        }
         assert {f"fixtures/{name}" for name in new} <= set(sums), "new shared cases; run scripts/vendor_shared.py"
         assert compared == len(sums)

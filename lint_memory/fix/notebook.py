@@ -69,8 +69,7 @@ def _value(text: str, start: int, end: int, source: str | list[str], ensure_asci
     for first, last in elements:
         spelled.setdefault(json.loads(text[first:last]), []).append(text[first:last])
     items = [
-        spelled[line].pop(0) if spelled.get(line) else json.dumps(line, ensure_ascii=ensure_ascii)
-        for line in source
+        spelled[line].pop(0) if spelled.get(line) else json.dumps(line, ensure_ascii=ensure_ascii) for line in source
     ]
     return "[" + opening + separator.join(items) + closing + "]"
 
@@ -138,4 +137,3 @@ def _elements(text: str, index: int) -> Iterator[Span]:
             return
         else:
             raise ValueError("`,` or `]` was expected")
-

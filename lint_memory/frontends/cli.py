@@ -108,68 +108,121 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files, folders and notebooks to check (default: the current folder)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files, folders and notebooks to check (default: the current folder)",
+    )
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
-    parser.add_argument("--output-format", choices=list(formats.FORMATS), default=formats.DEFAULT,
-                        help="how to print findings (default: %(default)s)")
+    parser.add_argument(
+        "--output-format",
+        choices=list(formats.FORMATS),
+        default=formats.DEFAULT,
+        help="how to print findings (default: %(default)s)",
+    )
     parser.add_argument("--statistics", action="store_true", help="print the number of findings per code instead")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     fixing = parser.add_argument_group("fixing (LCM400 imports; see docs/fixes.md)")
     fixing.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
-    fixing.add_argument("--unsafe-fixes", action="store_true",
-                        help="with --fix or --diff, apply the unsafe fixes too")
-    fixing.add_argument("--diff", action="store_true",
-                        help="print what --fix would change as a unified diff and write nothing "
-                        "(exit 1 when something would change)")
-    fixing.add_argument("--exit-non-zero-on-fix", action="store_true",
-                        help="with --fix, exit 1 when something was fixed, even if nothing remains")
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply the unsafe fixes too")
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change as a unified diff and write nothing (exit 1 when something would change)",
+    )
+    fixing.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="with --fix, exit 1 when something was fixed, even if nothing remains",
+    )
     migration = parser.add_argument_group("gradual migration (see docs/ci.md)")
-    migration.add_argument("--baseline", metavar="FILE",
-                           help="report only the findings this baseline does not record "
-                           "(default: `baseline` in the configuration)")
-    migration.add_argument("--write-baseline", metavar="FILE", nargs="?", const=True,
-                           help="record every current finding in FILE (replacing it) and exit 0; without FILE, "
-                           "each configuration's own `baseline` file gets the findings of its files")
-    migration.add_argument("--add-noqa", action="store_true",
-                           help="add `# noqa: LCMxxx` comments to every finding that would be reported")
+    migration.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only the findings this baseline does not record (default: `baseline` in the configuration)",
+    )
+    migration.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        nargs="?",
+        const=True,
+        help="record every current finding in FILE (replacing it) and exit 0; without FILE, "
+        "each configuration's own `baseline` file gets the findings of its files",
+    )
+    migration.add_argument(
+        "--add-noqa", action="store_true", help="add `# noqa: LCMxxx` comments to every finding that would be reported"
+    )
     add_selection_arguments(parser)
 
 
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     """Rule and file selection and the configuration: shared by ``check`` and ``report``."""
     rules = parser.add_argument_group("rule selection (over the configuration file)")
-    rules.add_argument("--select", type=_list, metavar="CODES", help="codes or prefixes to enable, instead of "
-                       "the configured ones (comma-separated; ALL for every rule)")
+    rules.add_argument(
+        "--select",
+        type=_list,
+        metavar="CODES",
+        help="codes or prefixes to enable, instead of the configured ones (comma-separated; ALL for every rule)",
+    )
     rules.add_argument("--extend-select", type=_list, metavar="CODES", help="codes or prefixes to enable as well")
     rules.add_argument("--ignore", type=_list, metavar="CODES", help="codes or prefixes to disable")
     files = parser.add_argument_group("file selection")
-    files.add_argument("--exclude", type=_list, metavar="GLOBS",
-                       help="patterns to skip, instead of the configured ones and the defaults")
+    files.add_argument(
+        "--exclude",
+        type=_list,
+        metavar="GLOBS",
+        help="patterns to skip, instead of the configured ones and the defaults",
+    )
     files.add_argument("--extend-exclude", type=_list, metavar="GLOBS", help="patterns to skip as well")
-    files.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
-                       help="skip files git ignores (default: on)")
-    files.add_argument("--force-exclude", action=argparse.BooleanOptionalAction, default=None,
-                       help="apply the excludes to files named on the command line too (pre-commit)")
+    files.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="skip files git ignores (default: on)",
+    )
+    files.add_argument(
+        "--force-exclude",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="apply the excludes to files named on the command line too (pre-commit)",
+    )
     settings = parser.add_argument_group("configuration")
-    settings.add_argument("--config", metavar="FILE",
-                          help="read this file (a pyproject.toml or lint-memory.toml) instead of the nearest one")
+    settings.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read this file (a pyproject.toml or lint-memory.toml) instead of the nearest one",
+    )
     settings.add_argument("--isolated", action="store_true", help="ignore every configuration file")
-    settings.add_argument("--show-settings", action="store_true",
-                          help="print the settings each PATH is checked under and the files they come from, and exit")
+    settings.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings each PATH is checked under and the files they come from, and exit",
+    )
     settings.add_argument("--no-prefilter", action="store_true", help="parse every file (slower; for debugging)")
 
 
 _OVERRIDES = (
-    "select", "extend_select", "ignore", "exclude", "extend_exclude", "respect_gitignore", "force_exclude", "baseline",
+    "select",
+    "extend_select",
+    "ignore",
+    "exclude",
+    "extend_exclude",
+    "respect_gitignore",
+    "force_exclude",
+    "baseline",
 )
 # Options that each replace the usual output with an action of their own, and what they exclude.
 _CONFLICTS = (
-    ("add_noqa", "fix"), ("add_noqa", "diff"), ("add_noqa", "write_baseline"),
-    ("write_baseline", "fix"), ("write_baseline", "diff"),
+    ("add_noqa", "fix"),
+    ("add_noqa", "diff"),
+    ("add_noqa", "write_baseline"),
+    ("write_baseline", "fix"),
+    ("write_baseline", "diff"),
 )
 
 
@@ -178,9 +231,7 @@ def check_settings(args: argparse.Namespace, *, plan_fixes: bool | None = None) 
     ``--isolated``) under the command line's.  The configuration of the folder holding every path
     is read now, so that a broken one is an error before any file is read."""
     overrides = {
-        name.replace("_", "-"): getattr(args, name)
-        for name in _OVERRIDES
-        if getattr(args, name, None) is not None
+        name.replace("_", "-"): getattr(args, name) for name in _OVERRIDES if getattr(args, name, None) is not None
     }
     plan = _needs_fixes(args) if plan_fixes is None else plan_fixes
     options = RunOptions(prefilter=not args.no_prefilter, plan_fixes=plan, render_fixes=_renders_fixes(args))
@@ -249,8 +300,10 @@ def collect(args: argparse.Namespace, settings: Resolver) -> list[FileReport]:
 def _report_errors(reports: Sequence[FileReport]) -> None:
     for report in reports:
         if report.error:
-            print(f"lint-memory: error: internal error while checking {report.path}: {report.error} "
-                  "(please report this)", file=sys.stderr)
+            print(
+                f"lint-memory: error: internal error while checking {report.path}: {report.error} (please report this)",
+                file=sys.stderr,
+            )
 
 
 @dataclass
@@ -330,10 +383,16 @@ def apply_baseline(resolver: Resolver, reports: list[FileReport]) -> list[FileRe
         kept.update(zip(group, result.reports, strict=True))
         stale = result.stale_count
         if stale:
-            gone = "finding recorded in the baseline no longer occurs" if stale == 1 else (
-                "findings recorded in the baseline no longer occur")
-            print(f"lint-memory: {stale} {gone}; drop {'it' if stale == 1 else 'them'} with "
-                  f"`lint-memory check --write-baseline {_shown(path)}`", file=sys.stderr)
+            gone = (
+                "finding recorded in the baseline no longer occurs"
+                if stale == 1
+                else ("findings recorded in the baseline no longer occur")
+            )
+            print(
+                f"lint-memory: {stale} {gone}; drop {'it' if stale == 1 else 'them'} with "
+                f"`lint-memory check --write-baseline {_shown(path)}`",
+                file=sys.stderr,
+            )
     return [kept.get(index, report) for index, report in enumerate(reports)]
 
 
@@ -361,30 +420,37 @@ def record_baseline(args: argparse.Namespace, resolver: Resolver, reports: list[
     root that applying it with ``--baseline FILE`` uses (the run's root).  ``--write-baseline``
     alone: each configuration's own ``baseline`` file, with the findings of the files under it."""
     if any(report.error for report in reports):
-        print(f"lint-memory: error: {_baseline_target(args)} not written: some files could not be checked",
-              file=sys.stderr)
+        print(
+            f"lint-memory: error: {_baseline_target(args)} not written: some files could not be checked",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     if args.write_baseline is not True:
         root = resolver.run_root
         _record(args.write_baseline, reports, root)
         configurations = {resolver.for_file(report.path).sources[-1:] for report in reports}
         if len(configurations) > 1:
-            print(f"lint-memory: {_shown(args.write_baseline)} holds the findings of files under "
-                  f"{len(configurations)} configurations, named relative to {_shown(root or os.curdir)}; apply it "
-                  f"with `--baseline {_shown(args.write_baseline)}` (each configuration's own `baseline` "
-                  "file is written by `--write-baseline` without a file name)", file=sys.stderr)
+            print(
+                f"lint-memory: {_shown(args.write_baseline)} holds the findings of files under "
+                f"{len(configurations)} configurations, named relative to {_shown(root or os.curdir)}; apply it "
+                f"with `--baseline {_shown(args.write_baseline)}` (each configuration's own `baseline` "
+                "file is written by `--write-baseline` without a file name)",
+                file=sys.stderr,
+            )
         return EXIT_CLEAN
     groups = _by_baseline(resolver, reports)
     unrecorded = [index for (path, _), group in groups.items() if path is None for index in group]
     groups = {key: group for key, group in groups.items() if key[0] is not None}
     if not groups:
-        raise UsageError("no `baseline` is configured for the checked files: name the file, "
-                         "`--write-baseline FILE`")
+        raise UsageError("no `baseline` is configured for the checked files: name the file, `--write-baseline FILE`")
     for (path, root), group in groups.items():
         _record(path, [reports[index] for index in group], root)  # type: ignore[arg-type]
     if unrecorded:
-        print(f"lint-memory: warning: {_plural(len(unrecorded), 'checked file')} with no `baseline` configured "
-              "not recorded", file=sys.stderr)
+        print(
+            f"lint-memory: warning: {_plural(len(unrecorded), 'checked file')} with no `baseline` configured "
+            "not recorded",
+            file=sys.stderr,
+        )
     return EXIT_CLEAN
 
 
@@ -397,8 +463,11 @@ def _record(path: str, reports: Sequence[FileReport], root: str | None) -> None:
 
     entries = write_baseline(path, reports, root)
     findings = sum(len(report.findings) for report in reports)
-    print(f"lint-memory: recorded {_plural(findings, 'finding')} ({entries} {'entry' if entries == 1 else 'entries'}) "
-          f"in {_shown(path) if os.path.isabs(path) else path}", file=sys.stderr)
+    print(
+        f"lint-memory: recorded {_plural(findings, 'finding')} ({entries} {'entry' if entries == 1 else 'entries'}) "
+        f"in {_shown(path) if os.path.isabs(path) else path}",
+        file=sys.stderr,
+    )
 
 
 def add_noqa_comments(reports: list[FileReport]) -> int:
@@ -481,9 +550,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
-    parser.add_argument("--output-format", choices=["table", "markdown"], default="table",
-                        help="table for a terminal, markdown for $GITHUB_STEP_SUMMARY or a pull-request comment "
-                        "(default: %(default)s)")
+    parser.add_argument(
+        "--output-format",
+        choices=["table", "markdown"],
+        default="table",
+        help="table for a terminal, markdown for $GITHUB_STEP_SUMMARY or a pull-request comment (default: %(default)s)",
+    )
     add_selection_arguments(parser)
 
 
@@ -515,8 +587,12 @@ def _report_root(settings: Settings, paths: Sequence[str]) -> str:
 
 
 def add_rules_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output-format", choices=["text", "json", "ruff"], default="text",
-                        help="ruff: the banned-api table for [tool.ruff.lint.flake8-tidy-imports.banned-api]")
+    parser.add_argument(
+        "--output-format",
+        choices=["text", "json", "ruff"],
+        default="text",
+        help="ruff: the banned-api table for [tool.ruff.lint.flake8-tidy-imports.banned-api]",
+    )
 
 
 def rule_json(rule: Rule) -> dict:
@@ -589,12 +665,12 @@ def run_server(args: argparse.Namespace) -> int:
 
 SUBCOMMANDS: list[Subcommand] = [
     Subcommand("check", "check files, folders and notebooks", add_check_arguments, run_check),
-    Subcommand("report", "count what is left to migrate, per rule and per package", add_report_arguments,
-               run_report),
+    Subcommand("report", "count what is left to migrate, per rule and per package", add_report_arguments, run_report),
     Subcommand("rules", "list the rules", add_rules_arguments, run_rules),
     Subcommand("explain", "show a rule's documentation", add_explain_arguments, run_explain),
-    Subcommand("server", "run the language server (LSP over stdin/stdout) for editors", add_server_arguments,
-               run_server),
+    Subcommand(
+        "server", "run the language server (LSP over stdin/stdout) for editors", add_server_arguments, run_server
+    ),
 ]
 
 

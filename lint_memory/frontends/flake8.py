@@ -32,8 +32,10 @@ def opt_in_selected(code: str, options: argparse.Namespace | None) -> bool:
     """
     if options is None:
         return True
-    chosen = {entry.strip().upper() for entry in [*(getattr(options, "select", None) or []),
-                                                   *(getattr(options, "extend_select", None) or [])]}
+    chosen = {
+        entry.strip().upper()
+        for entry in [*(getattr(options, "select", None) or []), *(getattr(options, "extend_select", None) or [])]
+    }
     return any(code[:end] in chosen for end in range(len(PREFIX) + 1, len(code) + 1))
 
 

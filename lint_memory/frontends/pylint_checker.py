@@ -352,10 +352,18 @@ def _rule_of(entry: Entry) -> str:
 def _finding(code: str, message: str, node: nodes.NodeNG, symbol: str) -> Finding:
     position = node.position if isinstance(node, nodes.ClassDef) and node.position else None
     if position is not None:  # a class: its `class Name` header, not its whole body
-        return Finding(code, message, position.lineno, position.col_offset, position.end_lineno,
-                       position.end_col_offset, symbol)
-    return Finding(code, message, node.lineno, node.col_offset, node.end_lineno or node.lineno,
-                   node.end_col_offset if node.end_col_offset is not None else node.col_offset, symbol)
+        return Finding(
+            code, message, position.lineno, position.col_offset, position.end_lineno, position.end_col_offset, symbol
+        )
+    return Finding(
+        code,
+        message,
+        node.lineno,
+        node.col_offset,
+        node.end_lineno or node.lineno,
+        node.end_col_offset if node.end_col_offset is not None else node.col_offset,
+        symbol,
+    )
 
 
 def _alias_position(statement: nodes.ImportFrom, name: str, lines: list[str]) -> tuple[int, int]:

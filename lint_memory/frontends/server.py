@@ -143,15 +143,17 @@ def planned_fixes(report: FileReport, target_line: str | None) -> list[Fix | Non
 def notebook_json(cells: list[tuple[bool, str]]) -> str:
     """A notebook of ``(is_python_code, text)`` cells as nbformat JSON, for ``runner.check_text``; the
     cell order is kept so that a finding's ``cell`` indexes the editor's cell list."""
-    return json.dumps({
-        "cells": [
-            {"cell_type": "code" if code else "markdown", "metadata": {}, "source": text}
-            for code, text in cells
-        ],
-        "metadata": {},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "cells": [
+                {"cell_type": "code" if code else "markdown", "metadata": {}, "source": text} for code, text in cells
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        ensure_ascii=False,
+    )
 
 
 def _rule_has_fixes(finding: Finding) -> bool:
@@ -296,8 +298,9 @@ class LintMemoryServer(LanguageServer):
         report = FileReport(snapshot.path)
         if not self.excluded(snapshot.path, project.settings):
             notebook = snapshot.cells is not None
-            report = await self._run(self._worker, partial(check, snapshot.text, snapshot.path, project,
-                                                           is_notebook=notebook))
+            report = await self._run(
+                self._worker, partial(check, snapshot.text, snapshot.path, project, is_notebook=notebook)
+            )
             if self._snapshot(uri) != snapshot:
                 return  # edited meanwhile: the check scheduled by that edit publishes
             if report.error:
@@ -519,7 +522,7 @@ class LintMemoryServer(LanguageServer):
         return actions
 
     async def _fix_all_action(self, checked: Checked) -> types.CodeAction | None:
-        """"Fix all" for a text document (a notebook's fixes are offered one by one).  A client that
+        """ "Fix all" for a text document (a notebook's fixes are offered one by one).  A client that
         resolves code actions gets it before the fixes are planned, and plans them only if chosen."""
         if not any(_rule_has_fixes(finding) for finding in checked.findings):
             return None
@@ -567,17 +570,20 @@ class LintMemoryServer(LanguageServer):
         for code in dict.fromkeys(finding.code for finding in findings if not is_diagnostic(finding.code)):
             same = [finding for finding in findings if finding.code == code]
             edits = [
-                lsp_convert.text_edit(Edit(insertion.text, insertion.row, insertion.col, insertion.row, insertion.col),
-                                      checked.columns)
+                lsp_convert.text_edit(
+                    Edit(insertion.text, insertion.row, insertion.col, insertion.row, insertion.col), checked.columns
+                )
                 for insertion in add_noqa.plan(checked.text, same)
             ]
             if edits:
-                actions.append(types.CodeAction(
-                    title=f"lint-memory: suppress {code} with `# noqa: {code}`",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[lsp_convert.diagnostic(finding, checked.columns) for finding in same],
-                    edit=self._workspace_edit(checked, edits),
-                ))
+                actions.append(
+                    types.CodeAction(
+                        title=f"lint-memory: suppress {code} with `# noqa: {code}`",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[lsp_convert.diagnostic(finding, checked.columns) for finding in same],
+                        edit=self._workspace_edit(checked, edits),
+                    )
+                )
         return actions
 
     def _resolves_edits(self) -> bool:
@@ -637,6 +643,7 @@ def build_server() -> LintMemoryServer:
 def _plain(method: Callable[..., Any]) -> Callable[..., Any]:
     """A function calling the bound ``method``: pygls marks its handlers with attributes."""
     if asyncio.iscoroutinefunction(method):
+
         async def handle_async(params: Any) -> Any:
             return await method(params)
 

@@ -149,10 +149,17 @@ def fix_summary(reports: Sequence[FileReport], fixed: int, *, unsafe_fixes: bool
     """After ``--fix``, as ruff: ``Found 5 findings (3 fixed, 2 remaining).``, plus a line for
     the unsafe fixes left to ``--unsafe-fixes``.  Nothing fixed: the usual summary."""
     remaining = len(located(reports))
-    lines = [f"Found {_plural(fixed + remaining, 'finding')} ({fixed} fixed, {remaining} remaining)."
-             if fixed else summary(reports)]
-    hidden = 0 if unsafe_fixes else sum(
-        1 for _, finding in located(reports) if finding.fix is not None and finding.fix.applicability == "unsafe"
+    lines = [
+        f"Found {_plural(fixed + remaining, 'finding')} ({fixed} fixed, {remaining} remaining)."
+        if fixed
+        else summary(reports)
+    ]
+    hidden = (
+        0
+        if unsafe_fixes
+        else sum(
+            1 for _, finding in located(reports) if finding.fix is not None and finding.fix.applicability == "unsafe"
+        )
     )
     if hidden:
         fixes = "fix" if hidden == 1 else "fixes"

@@ -100,8 +100,10 @@ def flags(rule: Rule) -> str:
     if rule is MOVED_IMPORT:
         roots = sorted(m for m in MOVED_MODULES if not any(m.startswith(f"{other}.") for other in MOVED_MODULES))
         moved = sum(any(is_removed(path) for path in entry.all_paths) for entry in ENTRIES)
-        return (f"imports of the removed modules {', '.join(f'`{root}`' for root in roots)} (and their submodules) "
-                f"and the removed paths of {moved} classes, with the exact new path")
+        return (
+            f"imports of the removed modules {', '.join(f'`{root}`' for root in roots)} (and their submodules) "
+            f"and the removed paths of {moved} classes, with the exact new path"
+        )
     names = classes(rule)
     return ", ".join(f"`{name}`" for name in names) if names else rule.summary
 

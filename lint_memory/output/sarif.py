@@ -127,4 +127,3 @@ def document(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) 
 
 def render(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) -> str:
     return json.dumps(document(reports, options), indent=2) + "\n"
-

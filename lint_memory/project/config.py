@@ -165,7 +165,7 @@ def read_chain(path: Path, *, explicit: bool = False) -> tuple[Layer, ...]:
 def _chain(path: Path, *, explicit: bool, seen: tuple[Path, ...]) -> tuple[Layer, ...]:
     resolved = path.resolve()
     if resolved in seen:
-        cycle = " -> ".join(str(item) for item in (*seen[seen.index(resolved):], resolved))
+        cycle = " -> ".join(str(item) for item in (*seen[seen.index(resolved) :], resolved))
         raise ConfigError(f"{seen[-1]}: `extend` makes a cycle: {cycle}")
     source = _Source(path)
     values = _validate(_load(path, explicit=explicit), source)
@@ -228,10 +228,11 @@ def _validate(table: Mapping[str, object], source: _Source) -> dict[str, object]
             values[key] = _strings(value, name, source)
         elif key == "per-file-ignores":
             if not isinstance(value, Mapping):
-                raise source.error(f"{name} must be a table of \"glob\" = [codes]")
+                raise source.error(f'{name} must be a table of "glob" = [codes]')
             values[key] = {
-                str(glob): frozenset(selection.expand(_codes(_strings(codes, f"{name} `{glob}`", source),
-                                                            f"{name} `{glob}`", source)))
+                str(glob): frozenset(
+                    selection.expand(_codes(_strings(codes, f"{name} `{glob}`", source), f"{name} `{glob}`", source))
+                )
                 for glob, codes in value.items()
             }
         elif key in _FLAGS:

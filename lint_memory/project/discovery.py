@@ -18,9 +18,32 @@ from lint_memory.project.globs import compile_any, escape, translate
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 DEFAULT_EXCLUDES = (
-    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
-    ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
-    "__pypackages__", "__pycache__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pypackages__",
+    "__pycache__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
     "venv",
 )
 _GLOB_CHARS = re.compile(r"[*?\[\\]")
@@ -182,13 +205,12 @@ def _walk(
             if not is_dir and not name.endswith(PYTHON_SUFFIXES):
                 continue
             child = absolute + os.sep + name if absolute != os.sep else os.sep + name
-            if patterns.matches(child, name) or (
-                respect_here and rules and gitignore.is_ignored(rules, child, is_dir)
-            ):
+            if patterns.matches(child, name) or (respect_here and rules and gitignore.is_ignored(rules, child, is_dir)):
                 continue
             if is_dir:
-                yield from _walk(entry.path, f"{prefix}{name}{os.sep}", child, rules_at, rules, respect_gitignore,
-                                 in_repo)
+                yield from _walk(
+                    entry.path, f"{prefix}{name}{os.sep}", child, rules_at, rules, respect_gitignore, in_repo
+                )
             elif entry.is_file():
                 yield f"{prefix}{name}"
         except OSError:

@@ -39,7 +39,7 @@ class IgnoreFile:
         """True: ignored; False: re-included by a ``!`` line; None: no line matches."""
         if not path.startswith(self.base):
             return None
-        relative = path[len(self.base):]
+        relative = path[len(self.base) :]
         if os.sep != "/":
             relative = relative.replace(os.sep, "/")
         match = self.rules.match(relative + "/" if is_dir else relative)
@@ -53,16 +53,20 @@ def parse(text: str, base: str) -> IgnoreFile | None:
         return None
     from pathspec import GitIgnoreSpec
 
-    patterns = [pattern for pattern in GitIgnoreSpec.from_lines(lines).patterns
-                if pattern.include is not None and pattern.regex is not None][::-1]
+    patterns = [
+        pattern
+        for pattern in GitIgnoreSpec.from_lines(lines).patterns
+        if pattern.include is not None and pattern.regex is not None
+    ][::-1]
     if not patterns:
         return None
     sources = [pattern.regex.pattern.replace(_DIRECTORY_GROUP, "(?:") for pattern in patterns]  # type: ignore[union-attr]
     rules = re.compile("|".join(f"({source})" for source in sources), re.DOTALL)
     if rules.groups != len(patterns):  # pragma: no cover - a pathspec release with other groups
         raise RuntimeError("unexpected groups in pathspec's patterns")
-    return IgnoreFile(base if base.endswith(os.sep) else base + os.sep, rules,
-                      tuple(bool(pattern.include) for pattern in patterns))
+    return IgnoreFile(
+        base if base.endswith(os.sep) else base + os.sep, rules, tuple(bool(pattern.include) for pattern in patterns)
+    )
 
 
 def read(path: str, base: str) -> IgnoreFile | None:

@@ -33,8 +33,9 @@ def describe(resolver: Resolver, path: str) -> str:
         forced = " (--config)" if resolver.forced is not None else ""
         lines.append(f"# configuration: {chain[-1]}{forced}{extends}")
     codes = settings.codes_for(absolute) if not os.path.isdir(absolute) else settings.codes
-    lines.append(_line("codes", sorted(codes), "the rules reported" + (" in this file" if codes != settings.codes
-                                                                         else "")))
+    lines.append(
+        _line("codes", sorted(codes), "the rules reported" + (" in this file" if codes != settings.codes else ""))
+    )
     for key in _CODE_KEYS:
         for layer in layers:
             if key in layer.values:
@@ -56,13 +57,17 @@ def _target_line(value: str | None, layers: Sequence[Layer], path: str) -> str:
         return _line("target-langchain", value, _set_by(layers, "target-langchain"))
     declared = target.declaration_for(path)
     if declared is None:
-        return _line("target-langchain", None,
-                     "unknown: no package file (pyproject.toml, setup.cfg, requirements*.txt)")
+        return _line(
+            "target-langchain", None, "unknown: no package file (pyproject.toml, setup.cfg, requirements*.txt)"
+        )
     files = ", ".join(_shown(file) for file in declared.files)
     if not declared.requirements:
         return _line("target-langchain", None, f"unknown: {files} declares no langchain requirement")
-    return _line("target-langchain", declared.target,
-                 ("unknown: " if declared.target is None else "") + f"{', '.join(declared.requirements)} in {files}")
+    return _line(
+        "target-langchain",
+        declared.target,
+        ("unknown: " if declared.target is None else "") + f"{', '.join(declared.requirements)} in {files}",
+    )
 
 
 def _set_by(layers: Sequence[Layer], key: str) -> str:

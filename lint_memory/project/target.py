@@ -71,7 +71,7 @@ def parse_setting(value: str) -> str:
     """Normalise a ``target-langchain`` value (``"1"``, ``"1.x"``, ``"0.3"``) to a version prefix."""
     match = _SETTING_VALUE.match(str(value))
     if match is None:
-        raise TargetError(f"`{SETTING}` must be a LangChain version such as \"1\" or \"0.3\", not {value!r}")
+        raise TargetError(f'`{SETTING}` must be a LangChain version such as "1" or "0.3", not {value!r}')
     return match.group(1)
 
 

@@ -47,7 +47,7 @@ RULES: tuple[Rule, ...] = (
         "the only reliable signal.",
         example="from langchain.memory import ConversationBufferWindowMemory\n\n"
         "memory = ConversationBufferWindowMemory(k=3)\n",
-        use_instead=AGENT_EXAMPLE + "# window: trim_messages(..., strategy=\"last\") in a @before_model middleware\n",
+        use_instead=AGENT_EXAMPLE + '# window: trim_messages(..., strategy="last") in a @before_model middleware\n',
         references=(c.SHORT_TERM_URL, c.OLD_BUFFER_GUIDE, c.OLD_WINDOW_GUIDE),
         pylint_number="10",
     ),
@@ -80,8 +80,7 @@ RULES: tuple[Rule, ...] = (
         "Upstash), " + EVERY_REFERENCE,
         why="LangChain has no drop-in successor: facts that outlive a thread belong in a LangGraph `Store`, "
         "written by tools or nodes that extract them with a tool-calling model.",
-        example="from langchain.memory import ConversationEntityMemory\n\n"
-        "memory = ConversationEntityMemory(llm=llm)\n",
+        example="from langchain.memory import ConversationEntityMemory\n\nmemory = ConversationEntityMemory(llm=llm)\n",
         use_instead="from langchain.agents import create_agent\n"
         "from langgraph.store.memory import InMemoryStore\n\n"
         "agent = create_agent(model, tools, store=InMemoryStore())\n",
@@ -100,7 +99,7 @@ RULES: tuple[Rule, ...] = (
         example="from langchain.memory import VectorStoreRetrieverMemory\n\n"
         "memory = VectorStoreRetrieverMemory(retriever=retriever)\n",
         use_instead="from langgraph.store.memory import InMemoryStore\n\n"
-        "store = InMemoryStore(index={\"embed\": embeddings, \"dims\": 1536})\n",
+        'store = InMemoryStore(index={"embed": embeddings, "dims": 1536})\n',
         references=(c.LONG_TERM_URL, c.OLD_LONG_TERM_GUIDE),
         pylint_number="13",
     ),
@@ -113,8 +112,7 @@ RULES: tuple[Rule, ...] = (
         "holds fixed values, " + EVERY_REFERENCE,
         why="They compose or wrap `BaseMemory`, which is deprecated; in LangGraph the same data is a few extra "
         "keys in the graph state.",
-        example="from langchain.memory import SimpleMemory\n\n"
-        "memory = SimpleMemory(memories={\"user\": \"Bob\"})\n",
+        example='from langchain.memory import SimpleMemory\n\nmemory = SimpleMemory(memories={"user": "Bob"})\n',
         use_instead="from langchain.agents import AgentState\n\n\nclass State(AgentState):\n    user: str\n",
         references=(c.SHORT_TERM_URL, c.OLD_GUIDE),
         pylint_number="14",
@@ -129,7 +127,7 @@ RULES: tuple[Rule, ...] = (
         why="They subclass the deprecated buffer memory. Durable short-term memory is a checkpointer on a "
         "database; the services ship their own LangGraph integrations.",
         example="from langchain_community.memory.zep_memory import ZepMemory\n\n"
-        "memory = ZepMemory(session_id=\"s1\", url=\"http://localhost:8000\")\n",
+        'memory = ZepMemory(session_id="s1", url="http://localhost:8000")\n',
         use_instead="from langgraph.checkpoint.postgres import PostgresSaver\n\n"
         "agent = create_agent(model, tools, checkpointer=PostgresSaver.from_conn_string(url))\n",
         references=(c.SHORT_TERM_URL,),
@@ -155,9 +153,10 @@ RULES: tuple[Rule, ...] = (
         summary="RunnableWithMessageHistory is deprecated (opt-in)",
         url=c.SHORT_TERM_URL,
         what="Flags every reference to the runnable that wraps a chain with a per-session message history, "
-        + EVERY_REFERENCE + " Off by default: select it (`--select LCM500`) once LCM1xx-LCM4xx are gone.",
+        + EVERY_REFERENCE
+        + " Off by default: select it (`--select LCM500`) once LCM1xx-LCM4xx are gone.",
         why="langchain-core 1.3.3 deprecated it (removal in 2.0): \"Use LangGraph's built-in persistence "
-        "instead.\" It was the 0.3-era bridge away from memory classes.",
+        'instead." It was the 0.3-era bridge away from memory classes.',
         example="from langchain_core.runnables.history import RunnableWithMessageHistory\n\n"
         "chain = RunnableWithMessageHistory(runnable, get_session_history)\n",
         use_instead=AGENT_EXAMPLE,
@@ -171,10 +170,10 @@ RULES: tuple[Rule, ...] = (
         summary="BaseChatMessageHistory and the in-memory chat history are deprecated (opt-in)",
         url=c.SHORT_TERM_URL,
         what="Flags every reference to the chat message history base class and the in-memory chat history "
-        "(with its old alias), " + EVERY_REFERENCE
+        "(with its old alias), "
+        + EVERY_REFERENCE
         + " Off by default: select it (`--select LCM501`) once LCM1xx-LCM4xx are gone.",
-        why="langchain-core 1.6.4 deprecated them (removal in 2.0). A checkpointer keeps the messages of each "
-        "thread.",
+        why="langchain-core 1.6.4 deprecated them (removal in 2.0). A checkpointer keeps the messages of each thread.",
         example="from langchain_core.chat_history import InMemoryChatMessageHistory\n\n"
         "history = InMemoryChatMessageHistory()\n",
         use_instead=AGENT_EXAMPLE,

@@ -32,10 +32,10 @@ RULES: tuple[Rule, ...] = (
         "itself.",
         example="from langchain_classic.memory import ConversationBufferMemory\n\n"
         "memory = ConversationBufferMemory()\n"
-        "memory.save_context({\"input\": \"hi\"}, {\"output\": \"hello\"})\n",
-        use_instead="config = {\"configurable\": {\"thread_id\": \"1\"}}\n"
-        "agent.update_state(config, {\"messages\": [(\"user\", \"hi\"), (\"ai\", \"hello\")]})\n"
-        "history = agent.get_state(config).values[\"messages\"]\n",
+        'memory.save_context({"input": "hi"}, {"output": "hello"})\n',
+        use_instead='config = {"configurable": {"thread_id": "1"}}\n'
+        'agent.update_state(config, {"messages": [("user", "hi"), ("ai", "hello")]})\n'
+        'history = agent.get_state(config).values["messages"]\n',
         references=(c.SHORT_TERM_URL,),
         pylint_number="32",
     ),

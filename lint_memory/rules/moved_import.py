@@ -41,7 +41,7 @@ RULES: tuple[Rule, ...] = (
             "classes and needed those packages installed (only a project that targets langchain 0.0.x gets them "
             "as unsafe). Moves to `langchain-classic` (memory classes, `BaseMemory`, `ConversationChain`, the `*` "
             "import of `langchain.memory`) are safe only when the project targets langchain 1.x: "
-            "`target-langchain = \"1\"` in `[tool.lint-memory]`, or, when that is not set, a `langchain` "
+            '`target-langchain = "1"` in `[tool.lint-memory]`, or, when that is not set, a `langchain` '
             "requirement declared by the project (pyproject.toml, requirements*.txt, setup.cfg) that admits only "
             "versions >= 1. Otherwise they are unsafe, because on langchain 0.x `langchain-classic` is not "
             "installed and the new import fails. Moves to a partner package (`langchain_mongodb`, "
