@@ -212,3 +212,27 @@ def test_notebook_cells_are_migrated_cell_by_cell(tmp_path: Path):
     assert after[1] == code[0] and after[3] == code[2]
     again = run("check", "--fix", "--unsafe-fixes", "--select", "LCM", "chat.ipynb", cwd=root)
     assert "fixed" not in again.stdout.split("\n")[-2]
+
+
+def test_one_fix_run_applies_the_migration_and_the_imports_it_leaves(tmp_path: Path):
+    """A migrated file that still imports from a removed path gets both in one run (fixes are applied in
+    passes until nothing changes, as ruff does), so a second run changes nothing."""
+    root = project(tmp_path / "app")
+    source = (MIGRATE / "buffer_predict_function.before.py").read_text("utf-8")
+    source = source.replace(
+        "from langchain_classic.memory import ConversationBufferMemory\n",
+        "from langchain_classic.memory import ConversationBufferMemory\n"
+        "from langchain.memory.chat_message_histories import RedisChatMessageHistory\n",
+    )
+    source += "\n\ndef history(session: str):\n    return RedisChatMessageHistory(session)\n"
+    app = root / "app.py"
+    app.write_text(source, "utf-8")
+    first = run("check", "--fix", "--unsafe-fixes", "--select", "LCM", ".", cwd=root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    text = app.read_text("utf-8")
+    assert "create_agent(" in text and "ConversationChain(" not in text
+    assert "from langchain_community.chat_message_histories import RedisChatMessageHistory" in text
+    assert "from langchain.memory" not in text
+    again = run("check", "--fix", "--unsafe-fixes", "--select", "LCM", ".", cwd=root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert app.read_text("utf-8") == text

@@ -74,7 +74,7 @@ def fix_text(source: str, findings: Sequence[Finding], *, unsafe: bool) -> FixRe
 
 def _migrate(source: str, findings: Sequence[Finding], migrations: list[Finding]) -> FixResult:
     """Every chain migration of the file at once (each fix carries the whole file's edits); the moved imports
-    left wait for the next run (their positions changed)."""
+    left are applied by the next pass (their positions changed; `lint-memory check --fix` passes until nothing changes)."""
     try:
         text = migrated_text(source, [edit for f in migrations for edit in f.fix.edits])  # type: ignore[union-attr]
     except ValueError as error:

@@ -323,23 +323,31 @@ def fix(args: argparse.Namespace, settings: Resolver, reports: list[FileReport])
     checked, a result that would not parse) is named on stderr and left as it was."""
     from lint_memory import fix as fixes  # libcst: only when fixing
 
-    fixed, changed = 0, []
-    for index, report in enumerate(reports):
-        if report.error:
-            continue
-        result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=True)
-        if result.error:
-            print(f"lint-memory: error: {report.path}: {result.error}", file=sys.stderr)
-        elif result.changed:
-            fixed += len(result.fixed)
-            changed.append(index)
-    if changed:
+    fixed, pending = 0, list(range(len(reports)))
+    for _ in range(MAX_FIX_PASSES):  # as ruff: a fix can make another one possible (a migration, then its imports)
+        changed = []
+        for index in pending:
+            report = reports[index]
+            if report.error:
+                continue
+            result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=True)
+            if result.error:
+                print(f"lint-memory: error: {report.path}: {result.error}", file=sys.stderr)
+            elif result.changed:
+                fixed += len(result.fixed)
+                changed.append(index)
+        if not changed:
+            break
         paths = [reports[index].path for index in changed]
         fresh = {report.path: report for report in runner.check_paths(paths, settings)}
         for index, path in zip(changed, paths, strict=True):
             reports[index] = fresh.get(path) or runner.check_file(path, settings.for_file(path))
         _report_errors([reports[index] for index in changed])
+        pending = changed
     return fixed
+
+
+MAX_FIX_PASSES = 10  # passes over the files a pass changed; two are enough for what we fix today
 
 
 def show_diff(args: argparse.Namespace, reports: list[FileReport]) -> int:
