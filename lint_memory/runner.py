@@ -126,10 +126,7 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
     so the libcst work is spread over the cores too, and with the syntax tree the check built.
     Only a file with a fixable finding pays for it (and only a process that meets one imports
     libcst).  A bug in the planner costs the file its fixes, never its findings."""
-    if not any(
-        (finding.target is not None or finding.code in ("LCM300", "LCM301")) and has_fixes(finding.code)
-        for finding in report.findings
-    ):
+    if not any(has_fixes(finding.code) for finding in report.findings):
         return
     from lint_memory.fix import planner  # libcst: only when the fixes' edits are rendered
 

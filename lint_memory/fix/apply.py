@@ -18,7 +18,7 @@ from lint_memory.fix.migrate.plan import is_migration
 from lint_memory.fix.notebook import replace_sources
 from lint_memory.fix.planner import Change, Planner
 from lint_memory.fix.text import Replacement, Text, parse_problem
-from lint_memory.model import FileReport, Finding
+from lint_memory.model import FileReport, Finding, Notebook
 from lint_memory.source import atomic, notebook
 from lint_memory.source.lines import split_lines, split_lines_keepends
 
@@ -100,12 +100,9 @@ def fix_notebook(text: str, report: FileReport, *, unsafe: bool) -> FixResult:
     chosen = [(f, module_position(book, f)) for f in findings if applies(f, unsafe) and f.cell is not None]
     if book is None or not chosen:
         return FixResult(text, [], list(findings))
-    try:
-        current = notebook.load(text)
-    except notebook.NotebookError as error:
-        return FixResult(text, [], list(findings), f"no fix applied: {error}")
-    if current.source != book.source:
-        return FixResult(text, [], list(findings), CHANGED)
+    current = _as_checked(text, book, findings)
+    if isinstance(current, FixResult):
+        return current
     changes = Planner(module_code(book)).changes(chosen, one_cell(book))
     per_cell: dict[int, list[Replacement]] = {}
     for change in changes:
@@ -129,16 +126,24 @@ def fix_notebook(text: str, report: FileReport, *, unsafe: bool) -> FixResult:
     return _result(new_text, findings, changes)
 
 
-def _migrate_cells(text: str, report: FileReport, migrations: list[Finding]) -> FixResult:
-    """The chain migrations of a notebook, each planned on its own cell (``migrate.plan``)."""
-    book, findings = report.notebook, report.findings
-    assert book is not None
+def _as_checked(text: str, book: Notebook, findings: Sequence[Finding]) -> Notebook | FixResult:
+    """The notebook ``text`` holds, or the unchanged result when it does not load or is not the one checked."""
     try:
         current = notebook.load(text)
     except notebook.NotebookError as error:
         return FixResult(text, [], list(findings), f"no fix applied: {error}")
     if current.source != book.source:
         return FixResult(text, [], list(findings), CHANGED)
+    return current
+
+
+def _migrate_cells(text: str, report: FileReport, migrations: list[Finding]) -> FixResult:
+    """The chain migrations of a notebook, each planned on its own cell (``migrate.plan``)."""
+    book, findings = report.notebook, report.findings
+    assert book is not None
+    current = _as_checked(text, book, findings)
+    if isinstance(current, FixResult):
+        return current
     code_cells = current.data["cells"]
     sources: dict[int, str | list[str]] = {}
     for cell in sorted({f.cell for f in migrations if f.cell is not None}):

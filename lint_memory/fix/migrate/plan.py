@@ -16,6 +16,9 @@ from lint_memory.source.lines import split_lines
 TITLE = "Migrate to `create_agent` with a checkpointer"
 REVIEW = "; review the summarisation: `SummarizationMiddleware` words its summaries differently"
 ASYNC_SUMMARY = " (and the legacy async path of `ConversationSummaryMemory` never summarised: this one does)"
+CHAIN_CODES = frozenset(
+    {"LCM300", "LCM301"}
+)  # the findings a migration attaches to: LLMChain memory=, ConversationChain
 PATTERNS = {"buffer": "1 buffer", "window": "2 window", "prefix": "3 prompt template", "summary": "4 summary"}
 
 
@@ -26,7 +29,7 @@ def is_migration(fix: Fix | None) -> bool:
 def _chain_calls(tree: ast.Module, text: str, findings: list[Finding]) -> list[tuple[Finding, ast.Call, str]]:
     """The findings a migration attaches to, each with its chain call (ast columns are bytes, findings' characters)."""
     index = Text(text)
-    wanted = {(f.line, f.col, f.code): f for f in findings if f.code in ("LCM300", "LCM301")}
+    wanted = {(f.line, f.col, f.code): f for f in findings if f.code in CHAIN_CODES}
     found = []
     text_columns = {}
     for node in ast.walk(tree):
@@ -59,7 +62,7 @@ def plan_migrations(report: FileReport, target: str | None, tree: ast.Module | N
     A notebook is migrated cell by cell: a chain lives in a function or a class (a module-level chain is not
     migrated), so its cell is the module the migration reads; the new imports go to the top of that cell and a
     legacy import another cell still reads stays."""
-    if report.source is None or not any(f.code in ("LCM300", "LCM301") for f in report.findings):
+    if report.source is None or not any(f.code in CHAIN_CODES for f in report.findings):
         return
     line = targets.parse_setting(target) if target is not None else targets.for_path(report.path)
     if not targets.is_v1(line):
@@ -70,7 +73,7 @@ def plan_migrations(report: FileReport, target: str | None, tree: ast.Module | N
         return
     for cell in book.cells:
         mine = [f for f in report.findings if f.cell == cell.index]
-        if not any(f.code in ("LCM300", "LCM301") for f in mine):
+        if not any(f.code in CHAIN_CODES for f in mine):
             continue
         if book.cell_sources.get(cell.index, cell.code) != cell.code:
             for finding in _chain_findings(mine):
