@@ -1,7 +1,9 @@
 """flake8 front end: ``flake8 --select LCM`` (registered under the ``LCM`` entry point).
 
-flake8 parses the file, applies ``# noqa`` and selection; this class only runs the shared engine
-on the tree it is given.  A tree nested beyond the recursion limit is reported as LCM904 instead of
+flake8 parses the file, applies ``# noqa``, its own ``# flake8: noqa`` and selection; this class runs
+the shared engine on the tree it is given and applies the file-level forms flake8 does not know
+(``# lint-memory: noqa[: codes]``, ``# ruff: noqa[: codes]``) unless ``--disable-noqa``, so that every
+comment means what it means for the CLI (docs/suppression.md).  A tree nested beyond the recursion limit is reported as LCM904 instead of
 crashing flake8.  flake8 loads every plugin for every run: the engine is imported on the first file the
 pre-filter lets through, so a run over files that cannot have a finding pays for the pre-filter only.
 
@@ -19,7 +21,8 @@ from collections.abc import Iterator
 
 from lint_memory import __version__
 from lint_memory.prefilter import might_match_text
-from lint_memory.rules import BY_CODE, OPT_IN_CODES
+from lint_memory.rules import BY_CODE, OPT_IN_CODES, is_diagnostic
+from lint_memory.source import noqa
 
 PREFIX = "LCM"
 
@@ -52,6 +55,12 @@ class MemoryChecker:
     def add_options(cls, option_manager) -> None:
         option_manager.extend_default_ignore(sorted(OPT_IN_CODES))
 
+    def _file_suppression(self, lines: list[str]) -> tuple[str, ...] | None:
+        """Our file-level comments (flake8 applies ``# flake8: noqa`` and inline ``# noqa`` itself)."""
+        if getattr(self.options, "disable_noqa", False) or not any("noqa" in line.lower() for line in lines):
+            return None
+        return noqa.file_codes(lines, flake8_form=False)
+
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         if not might_match_text("".join(self.lines)):
             return
@@ -64,6 +73,9 @@ class MemoryChecker:
             yield 1, 0, f"LCM904 the file is nested too deeply to check; see {BY_CODE['LCM904'].url}", type(self)
             return
         wanted = {code: opt_in_selected(code, self.options) for code in OPT_IN_CODES}
+        silenced = self._file_suppression(lines)
         for finding in found:
+            if noqa.is_file_suppressed(finding.code, silenced) and not is_diagnostic(finding.code):
+                continue
             if wanted.get(finding.code, True):
                 yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

@@ -15,7 +15,9 @@ module of the project can tell, with confidence INFERENCE:
 Findings that one file alone explains are the engine's, so that the two front ends agree file by
 file; an inference finding whose code the engine already reported on that line is dropped.
 Message ids and symbols come from the rule table; LCM500/LCM501 are disabled by default, as in
-flake8.  LCM9xx have no pylint message: pylint reports files it cannot parse itself.
+flake8.  Suppression comments mean what they mean for the CLI and flake8 (``# noqa``, ``# noqa: LCM400``,
+``# lint-memory: noqa``, ``# flake8: noqa``...: docs/suppression.md), on top of pylint's own
+``# pylint: disable=``; ``--lint-memory-noqa=n`` turns ours off, as ``flake8 --disable-noqa``.  LCM9xx have no pylint message: pylint reports files it cannot parse itself.
 """
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ from lint_memory.catalog import index as lookup
 from lint_memory.catalog.entries import Entry
 from lint_memory.frontends.astroid_resolver import LANGCHAIN_ROOTS, MEMORY, PATH, Ref, Resolver
 from lint_memory.model import Finding
-from lint_memory.rules import BY_CODE, LINT_RULES, messages
+from lint_memory.rules import BY_CODE, LINT_RULES, is_diagnostic, messages
 from lint_memory.rules.memory_api import is_memory_api
 from lint_memory.rules.memory_argument import memory_arguments, passes_memory
 from lint_memory.source.decode import SourceError, decode, split_lines
+from lint_memory.source.noqa import Suppressions
 
 SYMBOLS: dict[str, str] = {rule.code: rule.pylint_symbol for rule in LINT_RULES if rule.pylint_symbol}
 _ALL_SYMBOLS = tuple(SYMBOLS.values())
@@ -74,6 +77,7 @@ class _Module:
     scope: str  # the lint-memory-inference option
     lines: list[str]
     reported: set[tuple[str, int]]  # (code, line) already reported
+    suppressions: Suppressions | None = None  # the file's noqa comments (None: not honoured)
     imports: list[nodes.Import | nodes.ImportFrom] = field(default_factory=list)
     classes: list[nodes.ClassDef] = field(default_factory=list)
     calls: list[nodes.Call] = field(default_factory=list)
@@ -102,6 +106,16 @@ class MemoryChecker(BaseChecker):
                 "(a class deriving from a local memory subclass); off: the engine only.",
             },
         ),
+        (
+            "lint-memory-noqa",
+            {
+                "default": True,
+                "type": "yn",
+                "metavar": "<y or n>",
+                "help": "Honour the noqa comments the CLI and flake8 honour (# noqa, # noqa: LCM400, "
+                "# lint-memory: noqa, # flake8: noqa, ...); n shows every finding, as flake8 --disable-noqa.",
+            },
+        ),
     )
 
     def __init__(self, linter: PyLinter) -> None:
@@ -127,6 +141,8 @@ class MemoryChecker(BaseChecker):
     def visit_module(self, node: nodes.Module) -> None:
         text = _source(node)
         module = _Module(node, self.linter.config.lint_memory_inference, split_lines(text) if text else [], set())
+        if text is not None and self.linter.config.lint_memory_noqa:
+            module.suppressions = Suppressions(text)
         self._module = module if module.scope != OFF else None
         if text is None or not engine.might_match_text(text):
             return
@@ -291,6 +307,13 @@ class MemoryChecker(BaseChecker):
     # --- reporting ---------------------------------------------------------------------------
     def _emit(self, module: _Module, finding: Finding, confidence: Confidence) -> None:
         module.reported.add((finding.code, finding.line))
+        silenced = module.suppressions
+        if (
+            silenced is not None
+            and not is_diagnostic(finding.code)
+            and silenced.is_suppressed(finding.code, finding.line)
+        ):
+            return
         self.add_message(
             SYMBOLS[finding.code],
             line=finding.line,

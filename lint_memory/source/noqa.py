@@ -1,9 +1,11 @@
 """Inline suppressions, with flake8's semantics so that every front end agrees.
 
 ``# noqa`` silences every code on its line, ``# noqa: LCM100, LCM4`` the listed codes and
-prefixes.  As in flake8, a comment at the end of a multi-line string covers every line of it,
-and the file-level ``# flake8: noqa`` (or ``# lint-memory: noqa`` / ``# ruff: noqa``, optionally
-with codes) silences the file.
+prefixes.  As in flake8, a comment at the end of a multi-line string covers every line of it.
+File level: flake8's own ``# flake8: noqa`` silences the whole file *with or without codes*, as
+flake8 7 does (it skips such a file: ``FILE_FLAKE8``); ``# lint-memory: noqa`` and ruff's
+``# ruff: noqa`` silence the file, or with codes only those codes in it (``FILE_OWN``).  The
+table of every form and front end is docs/suppression.md.
 """
 
 from __future__ import annotations
@@ -16,12 +18,34 @@ from lint_memory.source.lines import split_lines
 
 # flake8's NOQA_INLINE_REGEXP (flake8/defaults.py)
 NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
-NOQA_FILE = re.compile(r"\s*# (?:flake8|lint-memory|ruff)[:=]\s*noqa(?::\s?(?P<codes>[A-Z0-9,\s]+))?\s*$", re.I)
+# flake8's NOQA_FILE, used with ``match`` as flake8 does: anything after ``noqa`` (codes too) is ignored
+FILE_FLAKE8 = re.compile(r"\s*# flake8[:=]\s*noqa", re.I)
+FILE_OWN = re.compile(r"\s*# (?:lint-memory|ruff)[:=]\s*noqa(?::\s?(?P<codes>[A-Z0-9,\s]+))?\s*$", re.I)
 _SEPARATORS = re.compile(r"[,\s]+")
 
 
 def parse_codes(text: str | None) -> tuple[str, ...]:
     return tuple(code.upper() for code in _SEPARATORS.split(text or "") if code)
+
+
+def file_codes(lines: list[str], *, flake8_form: bool = True) -> tuple[str, ...] | None:
+    """The file-level suppression of ``lines``: None (none), () (the whole file) or the codes silenced.
+
+    ``flake8_form=False`` leaves ``# flake8: noqa`` out, for the flake8 plugin (flake8 applies it)."""
+    found: tuple[str, ...] | None = None
+    for line in lines:
+        if flake8_form and FILE_FLAKE8.match(line):
+            return ()
+        match = FILE_OWN.match(line)
+        if match:
+            codes = parse_codes(match.group("codes"))
+            found = () if not codes or found == () else (*(found or ()), *codes)
+    return found
+
+
+def is_file_suppressed(code: str, codes: tuple[str, ...] | None) -> bool:
+    """Does a file-level suppression (``file_codes``' answer) silence ``code``?"""
+    return codes is not None and _matches(code, codes)
 
 
 def line_mapping(source: str) -> dict[int, str]:
@@ -53,17 +77,12 @@ class Suppressions:
         self._source = source
         self._mapping: dict[int, str] | None = None
         self._lines: list[str] | None = None
-        self.file_codes: tuple[str, ...] | None = None  # () = whole file
         # Neither kind of comment can match without the word: skip tokenizing (the costly part).
         self._any = "noqa" in source.lower()
-        for line in split_lines(source) if self._any else ():
-            match = NOQA_FILE.match(line)
-            if match:
-                codes = parse_codes(match.group("codes"))
-                self.file_codes = () if not codes or self.file_codes == () else (*(self.file_codes or ()), *codes)
+        self.file_codes = file_codes(split_lines(source)) if self._any else None  # () = whole file
 
     def is_suppressed(self, code: str, line: int) -> bool:
-        if self.file_codes is not None and (not self.file_codes or code.startswith(self.file_codes)):
+        if is_file_suppressed(code, self.file_codes):
             return True
         codes = self.inline_codes(line)
         return codes is not None and _matches(code, codes)
