@@ -278,9 +278,23 @@ class Checker(ast.NodeVisitor):
             collector.collect(node.value)  # type: ignore[arg-type]
 
     # --- definitions -------------------------------------------------------------------------
+    def _visit_type_params(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        """PEP 695 / 696 type parameters (``def f[T: Bound = Default]``, ``class C[T: (A, B)]``): their
+        bounds, constraints and defaults are type expressions of the enclosing scope."""
+        for param in getattr(node, "type_params", ()):  # Python >= 3.12
+            bound = getattr(param, "bound", None)
+            default = getattr(param, "default_value", None)  # Python >= 3.13
+            for expression in (bound, default):
+                if isinstance(expression, ast.Tuple):  # constraints: each is a type
+                    for element in expression.elts:
+                        self._visit_annotation(element)
+                elif expression is not None:
+                    self._visit_annotation(expression)
+
     def _visit_signature(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in node.decorator_list:
             self.visit(decorator)
+        self._visit_type_params(node)
         args = node.args
         for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
             self.visit(default)
@@ -319,7 +333,10 @@ class Checker(ast.NodeVisitor):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         model, values = self.model, self.values
-        for expression in [*node.decorator_list, *node.bases, *node.keywords]:
+        for expression in node.decorator_list:
+            self.visit(expression)
+        self._visit_type_params(node)
+        for expression in [*node.bases, *node.keywords]:
             self.visit(expression)
         base = next((e for e in map(values.memory_class, node.bases) if e is not None), None)
         bases = [model.resolve(b) for b in node.bases]

@@ -23,10 +23,7 @@ FILES = sorted(SYNTAX.glob("py3*.py"))
 SCRIPT = Path(sys.executable).with_name("lint-memory")
 CLI = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "lint_memory"]
 # Known engine bugs, recorded in the hardening findings: strict, so a fix turns them into failures to remove.
-KNOWN = {
-    "py312_type_param_bounds.py": "type parameters of functions and classes are not visited (PEP 695 bounds)",
-    "py313_type_param_defaults.py": "type parameters of functions and classes are not visited (PEP 696 defaults)",
-}
+KNOWN: dict[str, str] = {}
 
 
 def minimum(path: Path) -> tuple[int, int]:
