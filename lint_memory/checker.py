@@ -333,8 +333,8 @@ class Checker(ast.NodeVisitor):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         model, values = self.model, self.values
-        for expression in node.decorator_list:
-            self.visit(expression)
+        for decorator in node.decorator_list:
+            self.visit(decorator)
         self._visit_type_params(node)
         for expression in [*node.bases, *node.keywords]:
             self.visit(expression)
