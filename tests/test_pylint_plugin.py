@@ -18,7 +18,7 @@ from lint_memory import engine
 from lint_memory.frontends import pylint_checker as pylint_plugin
 from lint_memory.frontends.astroid_resolver import LANGCHAIN_ROOTS
 from lint_memory.frontends.pylint_checker import MemoryChecker
-from lint_memory.rules import BY_CODE, LINT_RULES
+from lint_memory.rules import BY_CODE, LINT_RULES, RULES
 
 CODE_OF = {rule.pylint_symbol: rule.code for rule in LINT_RULES}
 
@@ -90,8 +90,14 @@ def _codes(messages) -> list[tuple[str, int]]:
 class TestMessageTable:
     def test_one_message_per_rule_with_the_rule_tables_id_and_symbol(self):
         table = {msgid: definition[1] for msgid, definition in MemoryChecker.msgs.items()}
-        assert table == {rule.pylint_msgid: rule.pylint_symbol for rule in LINT_RULES}
-        assert sorted(pylint_plugin.SYMBOLS) == sorted(rule.code for rule in LINT_RULES)
+        assert table == {rule.pylint_msgid: rule.pylint_symbol for rule in RULES if rule.pylint_msgid}
+        assert sorted(pylint_plugin.SYMBOLS) == sorted(rule.code for rule in RULES if rule.pylint_msgid)
+        # every lint rule, and the diagnostics pylint can meet in a file it parsed: LCM902 and LCM904 (errors)
+        assert {rule.code for rule in RULES if rule.pylint_msgid} == {rule.code for rule in LINT_RULES} | {
+            "LCM902",
+            "LCM904",
+        }
+        assert {rule.pylint_msgid for rule in RULES if rule.code in ("LCM902", "LCM904")} == {"E5292", "E5294"}
 
     def test_only_the_opt_in_rules_are_disabled_by_default(self):
         disabled = {

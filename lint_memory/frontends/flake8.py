@@ -11,20 +11,29 @@ The opt-in rules (LCM500/LCM501) follow flake8-bugbear's B9xx: they are in flake
 list, and, because a user's ``select``/``ignore`` replaces that list, the checker itself emits them
 only when a ``select``/``extend-select`` entry names them more narrowly than ``LCM``: ``LCM5``,
 ``LCM50``, ``LCM500``.  So ``--select LCM`` (or ``select = LCM``) and ``--ignore E501`` keep them off.
+
+A file whose bytes are not text in its declared encoding (invalid UTF-8, an unknown or contradicted
+coding cookie) gets LCM902 and nothing else, as from the CLI: flake8 reads such a file as Latin-1 and
+would otherwise check mojibake.  Files with null bytes never reach a plugin (flake8's E999).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import re
 from collections.abc import Iterator
 
 from lint_memory import __version__
 from lint_memory.prefilter import might_match_text
 from lint_memory.rules import BY_CODE, OPT_IN_CODES, is_diagnostic
 from lint_memory.source import noqa
+from lint_memory.source.decode import SourceError, decode
 
 PREFIX = "LCM"
+# Text that flake8 may have read as Latin-1 after its decoding failed: a character it would give a
+# byte >= 0x80, or a coding cookie (which may be unknown or contradict a BOM).
+_MAYBE_UNDECODED = re.compile(r"[\x80-\xff]|coding[:=]")
 
 
 def opt_in_selected(code: str, options: argparse.Namespace | None) -> bool:
@@ -46,10 +55,13 @@ class MemoryChecker:
     name = "lint-memory"
     version = __version__
 
-    def __init__(self, tree: ast.AST, lines: list[str], options: argparse.Namespace | None = None) -> None:
+    def __init__(
+        self, tree: ast.AST, lines: list[str], options: argparse.Namespace | None = None, filename: str | None = None
+    ) -> None:
         self.tree = tree
         self.lines = lines
         self.options = options
+        self.filename = filename
 
     @classmethod
     def add_options(cls, option_manager) -> None:
@@ -61,8 +73,32 @@ class MemoryChecker:
             return None
         return noqa.file_codes(lines, flake8_form=False)
 
+    def _undecodable(self, text: str) -> SourceError | None:
+        """LCM902 when the file's bytes do not decode as the CLI decodes them (``source.decode``)."""
+        if not _MAYBE_UNDECODED.search(text):
+            return None
+        data = None
+        stdin = "-" in (getattr(self.options, "filenames", None) or ())
+        if self.filename and not stdin:
+            try:
+                with open(self.filename, "rb") as stream:
+                    data = stream.read()
+            except OSError:
+                data = None
+        try:
+            # From stdin flake8 decoded by the cookie, else as UTF-8: only a bad cookie is left to find.
+            decode(data if data is not None else text.encode("utf-8", "surrogatepass"))
+        except SourceError as error:
+            return error
+        return None
+
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        if not might_match_text("".join(self.lines)):
+        text = "".join(self.lines)
+        problem = self._undecodable(text)
+        if problem is not None:
+            yield problem.line, 0, f"LCM902 {problem.message}; see {BY_CODE['LCM902'].url}", type(self)
+            return
+        if not might_match_text(text):
             return
         from lint_memory import engine  # the visitor: only for a file that may have a finding
 

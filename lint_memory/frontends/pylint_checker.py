@@ -9,13 +9,16 @@ module of the project can tell, with confidence INFERENCE:
   through an intermediate class of the project: the class's line gets the ancestor's rule;
 - a memory object that reaches ``memory=`` (LCM300) or the memory API (LCM302) through a helper
   function, a ``self.`` attribute or a module-level object of another module;
-- a LangChain name re-exported by a project module (``from myapp.llm import ConversationBufferMemory``):
-  the import and every use get the name's rule, as a direct import would.
+- a LangChain name re-exported by a project module (``from myapp.llm import ConversationBufferMemory``,
+  or ``from myapp.llm import *``): the import and every use get the name's rule, as a direct import would.
 
 Findings that one file alone explains are the engine's, so that the two front ends agree file by
 file; an inference finding whose code the engine already reported on that line is dropped.
 Message ids and symbols come from the rule table; LCM500/LCM501 are disabled by default, as in
-flake8.  Suppression comments mean what they mean for the CLI and flake8 (``# noqa``, ``# noqa: LCM400``,
+flake8.  A module the engine cannot check gets the CLI's diagnostic: LCM904 (``E5294``) when it is
+nested too deeply, LCM902 (``E5292``) when astroid read it but its bytes are not text in its declared
+encoding; what pylint cannot parse or decode itself it reports itself (``syntax-error``), before any
+plugin runs.  Suppression comments mean what they mean for the CLI and flake8 (``# noqa``, ``# noqa: LCM400``,
 ``# lint-memory: noqa``, ``# flake8: noqa``...: docs/suppression.md), on top of pylint's own
 ``# pylint: disable=``; ``--lint-memory-noqa=n`` turns ours off, as ``flake8 --disable-noqa``.  LCM9xx have no pylint message: pylint reports files it cannot parse itself.
 """
@@ -40,13 +43,13 @@ from lint_memory.catalog import index as lookup
 from lint_memory.catalog.entries import Entry
 from lint_memory.frontends.astroid_resolver import LANGCHAIN_ROOTS, MEMORY, PATH, Ref, Resolver
 from lint_memory.model import Finding
-from lint_memory.rules import BY_CODE, LINT_RULES, is_diagnostic, messages
-from lint_memory.rules.memory_api import is_memory_api
+from lint_memory.rules import BY_CODE, RULES, is_diagnostic, messages
+from lint_memory.rules.memory_api import is_api_of, is_memory_api
 from lint_memory.rules.memory_argument import memory_arguments, passes_memory
 from lint_memory.source.decode import SourceError, decode, split_lines
 from lint_memory.source.noqa import Suppressions
 
-SYMBOLS: dict[str, str] = {rule.code: rule.pylint_symbol for rule in LINT_RULES if rule.pylint_symbol}
+SYMBOLS: dict[str, str] = {rule.code: rule.pylint_symbol for rule in RULES if rule.pylint_symbol}
 _ALL_SYMBOLS = tuple(SYMBOLS.values())
 _CATALOG_NAMES = frozenset(path.rsplit(".", 1)[-1] for path in lookup.BY_PATH)
 _IMPORT_KEYWORD = re.compile(r"\bimport\b")
@@ -57,7 +60,7 @@ INFERENCE_SCOPES = (CROSS_MODULE, ALL, OFF)
 def _messages() -> dict[str, tuple]:
     """pylint's message table, built from the rule table (one message per lint rule)."""
     table: dict[str, tuple] = {}
-    for rule in LINT_RULES:
+    for rule in RULES:
         if rule.pylint_msgid is None:
             continue
         description = f"{rule.summary}. {rule.what} See {rule.anchor}"
@@ -139,7 +142,11 @@ class MemoryChecker(BaseChecker):
     # --- the engine --------------------------------------------------------------------------
     @only_required_for_messages(*_ALL_SYMBOLS)
     def visit_module(self, node: nodes.Module) -> None:
-        text = _source(node)
+        try:
+            text = _source(node)
+        except SourceError as error:  # astroid read it; the CLI and flake8 call it undecodable
+            text = None
+            self._emit(_Module(node, OFF, [], set()), _diagnostic(error.code, error.message, error.line), HIGH)
         module = _Module(node, self.linter.config.lint_memory_inference, split_lines(text) if text else [], set())
         if text is not None and self.linter.config.lint_memory_noqa:
             module.suppressions = Suppressions(text)
@@ -148,8 +155,12 @@ class MemoryChecker(BaseChecker):
             return
         try:
             found = engine.check_source(text, node.file or node.name)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return  # pylint reports what it cannot parse; a file only the engine chokes on stays silent
+        except (RecursionError, MemoryError):
+            self._module = None  # nor does inference go where the engine could not
+            self._emit(module, _diagnostic("LCM904", "the file is nested too deeply to check"), HIGH)
+            return
+        except (SyntaxError, ValueError):
+            return  # pylint reports what it cannot parse (syntax-error) before any checker runs
         for finding in found:
             self._emit(module, finding, HIGH)
 
@@ -222,9 +233,12 @@ class MemoryChecker(BaseChecker):
             yield from self._reexport_uses(module)
 
     def _reexports(self, statement: nodes.ImportFrom, module: _Module) -> Iterator[Finding]:
-        """``from myapp.llm import ConversationBufferMemory``, where ``myapp.llm`` imported it from LangChain."""
+        """``from myapp.llm import ConversationBufferMemory``, where ``myapp.llm`` imported it from LangChain;
+        ``from myapp.llm import *`` brings every such name ``myapp.llm`` exports (its ``__all__``, else its
+        public names), reported on the ``*``."""
         for name, alias in statement.names:
             if name == "*":
+                yield from self._star_reexports(statement, module)
                 continue
             entry = self._reference_entry(self.resolver.imported(statement, name), module)
             if entry is not None:
@@ -233,6 +247,19 @@ class MemoryChecker(BaseChecker):
                 row, col = _alias_position(statement, name, module.lines)
                 message = messages.reference(entry, written)
                 yield Finding(_rule_of(entry), message, row, col, row, col + len(name), entry.name)
+
+    def _star_reexports(self, statement: nodes.ImportFrom, module: _Module) -> Iterator[Finding]:
+        source = module.node.relative_to_absolute_name(statement.modname, statement.level)
+        tree = self.resolver.project_module(source)
+        if tree is None:
+            return  # LangChain's own modules: the engine reads those star imports
+        row, col = _alias_position(statement, "*", module.lines)
+        for name in sorted(tree.wildcard_import_names()):
+            entry = self._reference_entry(self.resolver.module_attribute(source, name), module)
+            if entry is not None:
+                module.reexported.add(name)
+                message = messages.reference(entry, name)
+                yield Finding(_rule_of(entry), message, row, col, row, col + 1, entry.name)
 
     def _reexport_uses(self, module: _Module) -> Iterator[Finding]:
         """Every use of a re-exported name, as the engine reports every use of a direct import."""
@@ -255,7 +282,13 @@ class MemoryChecker(BaseChecker):
                 return
         if is_memory_api(node.attrname):
             owner = self.resolver.expression(node.expr)
-            if owner is not None and owner.kind == MEMORY and owner.entry is not None and module.beyond_engine(owner):
+            if (
+                owner is not None
+                and owner.kind == MEMORY
+                and owner.entry is not None
+                and is_api_of(node.attrname, owner.entry)
+                and module.beyond_engine(owner)
+            ):
                 rule = BY_CODE["LCM302"]
                 message = messages.memory_api(_shown(node), owner.entry, catalog.MEMORY_API_USE, rule.url)
                 yield _finding(rule.code, message, node, owner.entry.name)
@@ -326,18 +359,25 @@ class MemoryChecker(BaseChecker):
 
 
 def _source(node: nodes.Module) -> str | None:
-    """The module's text as the engine must see it, or None when it cannot be read."""
+    """The module's text as the engine must see it, or None when it cannot be read; raises
+    ``SourceError`` (LCM902) when its bytes are not text in its declared encoding."""
     stream = node.stream()
     if stream is None:
         return None
     try:
         with stream:
             data = stream.read()
-        if node.file_bytes is not None:  # built from a string (--from-stdin): astroid encoded it as UTF-8
-            return data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
-        return decode(data)
-    except (OSError, SourceError):
+    except OSError:
         return None
+    if node.file_bytes is not None:  # built from a string (--from-stdin): astroid encoded it as UTF-8
+        return data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    return decode(data)
+
+
+def _diagnostic(code: str, message: str, line: int = 1) -> Finding:
+    """An LCM9xx finding on ``line``, with the rule's link as every message has."""
+    rule = BY_CODE[code]
+    return Finding(code, f"{message}; see {rule.url}", line, 0, line, 0, rule.name)
 
 
 class AstroidCalls:
@@ -391,7 +431,7 @@ def _finding(code: str, message: str, node: nodes.NodeNG, symbol: str) -> Findin
 
 def _alias_position(statement: nodes.ImportFrom, name: str, lines: list[str]) -> tuple[int, int]:
     """Row and column of ``name`` in a (possibly parenthesised, multi-line) from-import."""
-    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    pattern = re.compile(rf"\b{re.escape(name)}\b" if name.isidentifier() else re.escape(name))
     last = statement.end_lineno or statement.lineno
     for row in range(statement.lineno, min(last, len(lines)) + 1):
         text = lines[row - 1]

@@ -45,7 +45,11 @@ class Rule:
 
     @property
     def pylint_msgid(self) -> str | None:
-        return f"W{PYLINT_BASE}{self.pylint_number}" if self.pylint_number else None
+        """``W52xx`` for a finding; ``E52xx`` for a diagnostic (the file could not be checked)."""
+        if not self.pylint_number:
+            return None
+        category = "E" if self.kind is RuleKind.DIAGNOSTIC else "W"
+        return f"{category}{PYLINT_BASE}{self.pylint_number}"
 
     @property
     def pylint_symbol(self) -> str | None:

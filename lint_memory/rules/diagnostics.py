@@ -1,7 +1,9 @@
 """LCM901-LCM904: diagnostics about the input itself, reported by the runner, the CLI and the server.
 
-flake8 and pylint report their own syntax errors; the flake8 plugin reports LCM904 when the engine
-runs out of recursion depth.  No checker event: these rules only define codes and documentation.
+flake8 and pylint report their own syntax errors; the flake8 and pylint plugins report LCM902 when
+the file's bytes are not text in its declared encoding (flake8 falls back to Latin-1 and would check
+it anyway) and LCM904 when the engine runs out of recursion depth (pylint: ``E5292`` / ``E5294``).
+No checker event: these rules only define codes and documentation.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ RULES: tuple[Rule, ...] = (
         use_instead="# a UTF-8 file\n",
         fix_safety="No fix.",
         kind=RuleKind.DIAGNOSTIC,
+        pylint_number="92",
     ),
     Rule(
         code="LCM903",
@@ -57,5 +60,6 @@ RULES: tuple[Rule, ...] = (
         use_instead="x = []\n",
         fix_safety="No fix.",
         kind=RuleKind.DIAGNOSTIC,
+        pylint_number="94",
     ),
 )
