@@ -121,3 +121,18 @@ def test_a_new_deprecated_class_is_one_entry(tmp_path):
         "True",
         "True",
     ]
+
+
+def test_every_memory_class_has_its_memory_api():
+    """LCM302 is per class (``catalog.memory_api``): every memory entry has its row, every row an entry,
+    and every class's API holds the ``BaseMemory`` API; the union is what the pre-filter and pylint test."""
+    from lint_memory.catalog import memory_api
+
+    names = {entry.name for entry in catalog.ENTRIES if entry.memory}
+    assert set(memory_api.BY_CLASS) == names
+    assert all(api >= memory_api.BASE for api in memory_api.BY_CLASS.values())
+    assert catalog.MEMORY_API == memory_api.ALL == frozenset().union(*memory_api.BY_CLASS.values())
+    assert "kg" in memory_api.api_of("ConversationKGMemory") and "kg" not in memory_api.api_of(
+        "ConversationBufferMemory"
+    )
+    assert memory_api.api_of("SomeProjectMemory") == memory_api.BASE

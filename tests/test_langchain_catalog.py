@@ -10,7 +10,10 @@ here, and only here: the tool itself never imports it.
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
+import inspect
 import pkgutil
 import re
 import warnings
@@ -233,3 +236,77 @@ def test_runnable_with_message_history_deprecation(monkeypatch):
     (entry,) = [e for e in catalog.ENTRIES if e.name == "RunnableWithMessageHistory"]
     assert calls, "RunnableWithMessageHistory no longer warns: revisit LCM500"
     assert (entry.since, entry.removal) == (calls[0]["since"], calls[0]["removal"])
+
+
+# --- the memory API of each class (LCM302) ----------------------------------------------------
+MEMORY_ENTRIES = [entry for entry in catalog.ENTRIES if entry.memory]
+# Classes whose module defines them only when a third-party package is installed (a placeholder otherwise):
+# their API is checked from the source, against the LangChain base class they extend.
+SUBCLASS_NEEDS = {"ZepCloudMemory": ("zep_cloud", "ConversationBufferMemory")}
+
+
+def _memory_class(entry: catalog.Entry) -> type:
+    for path in entry.all_paths:
+        if path.startswith(("langchain_classic.", "langchain_community.")):
+            module, _, name = path.rpartition(".")
+            try:
+                return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+            except (ImportError, AttributeError):
+                continue
+    raise AssertionError(f"{entry.name}: no importable path")
+
+
+def _public_api(cls: type) -> set[str]:
+    """Every public name of a memory class and its LangChain bases, without pydantic's and ``Serializable``'s
+    own, the pydantic validators and the ``from_*`` constructors."""
+    import pydantic
+    from langchain_core.load.serializable import Serializable
+
+    inherited = set(dir(pydantic.BaseModel)) | set(dir(Serializable))
+    decorators = getattr(cls, "__pydantic_decorators__", None)
+    validators = set()
+    for kind in ("validators", "field_validators", "root_validators", "model_validators", "field_serializers"):
+        validators |= set(getattr(decorators, kind, {}) or {})
+    names = set(dir(cls)) | set(getattr(cls, "model_fields", {}) or {})
+    return {
+        name
+        for name in names
+        if not name.startswith("_")
+        and name not in inherited
+        and name not in validators
+        and not name.startswith(catalog.CONSTRUCTOR_PREFIXES)
+    }
+
+
+@pytest.mark.parametrize("entry", MEMORY_ENTRIES, ids=lambda entry: entry.name)
+def test_memory_api_is_the_public_api_of_each_class(entry):
+    """LCM302 flags exactly the class's public names: each listed name exists on the class, and no
+    public name of the class is missing from the rule."""
+    from lint_memory.catalog import memory_api
+
+    assert entry.name in memory_api.BY_CLASS
+    listed = memory_api.BY_CLASS[entry.name]
+    cls = _memory_class(entry)
+    if entry.name in SUBCLASS_NEEDS and cls.__mro__[1:] == (object,):
+        package, base = SUBCLASS_NEEDS[entry.name]
+        assert importlib.util.find_spec(package) is None  # a placeholder only when the package is missing
+        source = inspect.getsource(inspect.getmodule(cls))
+        defined = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ClassDef) and n.name == entry.name]
+        (klass,) = [n for n in defined if [b.id for b in n.bases if isinstance(b, ast.Name)] == [base]]
+        own = {
+            node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else node.target.id
+            for node in klass.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            or (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name))
+        }
+        assert listed == memory_api.BY_CLASS[base] | {name for name in own if not name.startswith("_")}
+        return
+    public = _public_api(cls)
+    assert listed - public == set(), f"{entry.name}: listed but not on the class"
+    assert public - listed == set(), f"{entry.name}: public on the class but not flagged"
+
+
+def test_knowledge_graph_of_kg_memory_is_its_api():
+    """``memory.kg.get_topological_sort()``: ``kg`` is ConversationKGMemory's own attribute."""
+    cls = _memory_class(next(entry for entry in MEMORY_ENTRIES if entry.name == "ConversationKGMemory"))
+    assert "kg" in cls.model_fields and hasattr(cls.model_fields["kg"].annotation, "get_topological_sort")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lint_memory.catalog import memory_api
+
 # --- Where the guides are --------------------------------------------------------------------
 SHORT_TERM_URL = "https://docs.langchain.com/oss/python/langchain/short-term-memory"
 LONG_TERM_URL = "https://docs.langchain.com/oss/python/langchain/long-term-memory"
@@ -591,37 +593,9 @@ NESTED_KWARGS: frozenset[str] = frozenset(
     {"chain_type_kwargs", "agent_kwargs", "agent_executor_kwargs", "combine_docs_chain_kwargs"}
 )
 
-# The BaseMemory API (LCM302): attributes and methods of a memory object.
-MEMORY_API: frozenset[str] = frozenset(
-    {
-        "save_context",
-        "asave_context",
-        "load_memory_variables",
-        "aload_memory_variables",
-        "clear",
-        "aclear",
-        "memory_variables",
-        "chat_memory",
-        "buffer",
-        "abuffer",
-        "buffer_as_str",
-        "abuffer_as_str",
-        "buffer_as_messages",
-        "abuffer_as_messages",
-        "moving_summary_buffer",
-        "predict_new_summary",
-        "apredict_new_summary",
-        "prune",
-        "aprune",
-        "entity_store",
-        "entity_cache",
-        "get_current_entities",
-        "get_knowledge_triplets",
-        "memory_retriever",
-        "save_remainder",
-        "memories",
-    }
-)
+# The memory API (LCM302): every attribute and method of a memory object, all classes together; each
+# class's own list is ``catalog.memory_api.BY_CLASS``.
+MEMORY_API: frozenset[str] = memory_api.ALL
 # Class-level constructors that return an instance (`ConversationSummaryMemory.from_messages(...)`).
 CONSTRUCTOR_PREFIXES: tuple[str, ...] = ("from_", "construct", "model_construct", "parse_obj", "model_validate")
 
