@@ -126,7 +126,11 @@ def test_a_file_in_its_declared_encoding_is_checked_alike(encodings):
 def test_pylint_answers_a_long_elif_chain_as_the_cli_does(tmp_path, branches):
     (tmp_path / "chain.py").write_text(long_elif(branches), encoding="utf-8")
     expected = cli(tmp_path)["chain.py"]
-    assert expected  # findings, or LCM904 where the engine runs out of depth: never silence
+    last = 3 + 2 * branches
+    findings = {(1, "LCM100"), (1, "LCM400"), (4, "LCM100"), (last, "LCM302")}
+    # The findings; or, where the engine runs out of depth (200 branches until the engine checks merely
+    # long code on a large stack), LCM904: never silence, and the same from every front end.
+    assert expected == findings or (branches > 100 and expected == {(1, "LCM904")})
     assert pylint(tmp_path, ["chain.py"])["chain.py"] == expected
     assert flake8(tmp_path)["chain.py"] == expected
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from lint_memory import runner
+from lint_memory.project.settings import Settings
 from lint_memory.rules import LINT_RULES
 from lint_memory.source.noqa import Suppressions
 
@@ -121,6 +123,16 @@ def test_flake8_reports_what_the_table_says(folder):
 
 def test_pylint_reports_what_the_table_says(folder):
     assert pylint(folder) == expected()
+
+
+def test_the_language_server_path_reports_what_the_table_says():
+    """The server checks an editor's text with ``runner.check_text`` (as ``server.check`` does)."""
+    found: Found = {}
+    for name in CASES:
+        report = runner.check_text((FIXTURES / name).read_text(encoding="utf-8"), name, Settings())
+        for finding in report.findings:
+            found.setdefault(name, set()).add((finding.line, finding.code))
+    assert found == expected()
 
 
 def test_flake8_disable_noqa_and_pylint_lint_memory_noqa_n_report_everything(folder):
