@@ -32,8 +32,9 @@ from lint_memory.source.decode import SourceError, decode
 
 PREFIX = "LCM"
 # Text that flake8 may have read as Latin-1 after its decoding failed: a character it would give a
-# byte >= 0x80, or a coding cookie (which may be unknown or contradict a BOM).
-_MAYBE_UNDECODED = re.compile(r"[\x80-\xff]|coding[:=]")
+# byte >= 0x80, or a coding cookie on the first two lines (which may be unknown or contradict a BOM).
+_LATIN1_HIGH = re.compile(r"[\x80-\xff]")
+_COOKIE = re.compile(r"coding[:=]")
 
 
 def opt_in_selected(code: str, options: argparse.Namespace | None) -> bool:
@@ -75,7 +76,7 @@ class MemoryChecker:
 
     def _undecodable(self, text: str) -> SourceError | None:
         """LCM902 when the file's bytes do not decode as the CLI decodes them (``source.decode``)."""
-        if not _MAYBE_UNDECODED.search(text):
+        if not (_LATIN1_HIGH.search(text) or any(_COOKIE.search(line) for line in self.lines[:2])):
             return None
         data = None
         stdin = "-" in (getattr(self.options, "filenames", None) or ())
