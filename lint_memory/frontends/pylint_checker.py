@@ -18,9 +18,9 @@ Message ids and symbols come from the rule table; LCM500/LCM501 are disabled by 
 flake8.  A module the engine cannot check gets the CLI's diagnostic: LCM904 (``E5294``) when it is
 nested too deeply, LCM902 (``E5292``) when astroid read it but its bytes are not text in its declared
 encoding; what pylint cannot parse or decode itself it reports itself (``syntax-error``), before any
-plugin runs.  Suppression comments mean what they mean for the CLI and flake8 (``# noqa``, ``# noqa: LCM400``,
-``# lint-memory: noqa``, ``# flake8: noqa``...: docs/suppression.md), on top of pylint's own
-``# pylint: disable=``; ``--lint-memory-noqa=n`` turns ours off, as ``flake8 --disable-noqa``.  LCM9xx have no pylint message: pylint reports files it cannot parse itself.
+plugin runs.  Suppression comments mean what they mean for the CLI and flake8 (``# noqa``,
+``# noqa: LCM400``, ``# lint-memory: noqa``, ``# flake8: noqa``...: docs/suppression.md), on top of
+pylint's own ``# pylint: disable=``; ``--lint-memory-noqa=n`` turns ours off, as ``flake8 --disable-noqa``.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ INFERENCE_SCOPES = (CROSS_MODULE, ALL, OFF)
 
 
 def _messages() -> dict[str, tuple]:
-    """pylint's message table, built from the rule table (one message per lint rule)."""
+    """pylint's message table, built from the rule table (one message per rule with a pylint id: every
+    lint rule, and the diagnostics LCM902 / LCM904)."""
     table: dict[str, tuple] = {}
     for rule in RULES:
         if rule.pylint_msgid is None:
@@ -249,6 +250,7 @@ class MemoryChecker(BaseChecker):
                 yield Finding(_rule_of(entry), message, row, col, row, col + len(name), entry.name)
 
     def _star_reexports(self, statement: nodes.ImportFrom, module: _Module) -> Iterator[Finding]:
+        """The re-exported LangChain names a star import of a project module brings, each on the ``*``."""
         source = module.node.relative_to_absolute_name(statement.modname, statement.level)
         tree = self.resolver.project_module(source)
         if tree is None:
