@@ -13,6 +13,7 @@ import ast
 from lint_memory.checker import Checker
 from lint_memory.model import Finding
 from lint_memory.prefilter import might_match, might_match_text
+from lint_memory.rules import MIGRATION_CODES
 from lint_memory.source.lines import char_column, split_lines
 
 __all__ = ["check_source", "check_tree", "might_match", "might_match_text"]
@@ -23,12 +24,17 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
 
     ``lines`` are the source lines without line endings, split as ``split_lines`` does (flake8's
     physical lines are); with them, string annotations are read only when they are plain literals.
+    A legacy chain's finding says why the chain is not migrated automatically (``fix.migrate.status``).
     """
     found = Checker(lines).run(tree)
     if lines:
         for finding in found:
             finding.col = _char_column(lines, finding.line, finding.col)
             finding.end_col = _char_column(lines, finding.end_line, finding.end_col)
+    if any(finding.code in MIGRATION_CODES for finding in found):
+        from lint_memory.fix.migrate.status import annotate  # only for a module with a legacy chain
+
+        annotate(tree, lines, found)  # why a chain is not migrated: the same message in every front end
     found.sort(key=Finding.sort_key)
     return found
 

@@ -46,6 +46,7 @@ __all__ = [
     "DOCS_URL",
     "FAMILIES",
     "LINT_RULES",
+    "MIGRATION_CODES",
     "MOVED_IMPORT",
     "OPT_IN_CODES",
     "PYLINT_BASE",
@@ -67,6 +68,10 @@ def is_diagnostic(code: str) -> bool:
 MOVED_IMPORT: Rule = moved_import.RULES[0]
 """The rule that reports imports of removed paths: its findings carry ``target`` (the new import path),
 its fixes rewrite those imports, and its symbols are the catalog's removed paths, not its classes."""
+
+MIGRATION_CODES: frozenset[str] = frozenset({"LCM300", "LCM301"})
+"""The rules whose findings mark a legacy chain (``memory=`` on an ``LLMChain``, ``ConversationChain``): the engine
+says on them why the chain is not migrated automatically, and the structural migration fix attaches to them."""
 
 SHARED_REPLACEMENTS: dict[str, str] = {"LCM300": c.MEMORY_ARGUMENT, "LCM302": c.MEMORY_API_USE}
 """What replaces the code a rule flags when that does not depend on the flagged class (for the other

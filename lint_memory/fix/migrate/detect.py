@@ -78,6 +78,7 @@ class Site:
     dropped: set[str] = field(default_factory=set)  # legacy class names no longer called
     uses: list[Use] = field(default_factory=list)
     top: ast.stmt | None = None  # the module-level statement holding the chain
+    callbacks: ast.expr | None = None  # the chain's `callbacks=`: passed on every call, in the thread config
 
     @property
     def asynchronous(self) -> bool:
@@ -175,8 +176,15 @@ class Matcher:
 
     def value_of(self, node: ast.expr, holder: Site, name: str) -> ast.Call:
         """The call that built the argument ``node``: inline, or bound to a name whose only use is ``node``."""
+        built = self.built(node, name)
+        self.only_use(node, built, holder, name)
+        return built[0]
+
+    def built(self, node: ast.expr, name: str) -> tuple[ast.Call, ast.Assign | None, ast.expr | None]:
+        """The call that built the argument ``node``, the statement binding it and its target (both None when the
+        call is inline); raises Blocked when ``node`` is not built in this function."""
         if isinstance(node, ast.Call):
-            return node
+            return node, None, None
         if isinstance(node, ast.Name):
             bound = [found for reference, found in self.runtime if reference.node is node]
             binding = bound[0] if bound else None
@@ -192,8 +200,17 @@ class Matcher:
             raise unsupported(node.lineno, f"`{name}=` is not built in this function")
         if not isinstance(statement.value, ast.Call):
             raise unsupported(node.lineno, f"`{name}=` is not a call")
+        return statement.value, statement, store  # type: ignore[return-value]
+
+    def only_use(
+        self, node: ast.expr, built: tuple[ast.Call, ast.Assign | None, ast.expr | None], holder: Site, name: str
+    ) -> None:
+        """A bound argument must have ``node`` as its only use; its statement then goes with the chain."""
+        _, statement, store = built
+        if statement is None or store is None:
+            return
         label = ast.unparse(node)
-        for other in self.other_uses(store, node):  # type: ignore[arg-type]
+        for other in self.other_uses(store, node):
             above = self.parent(other)
             use = ast.unparse(above) if isinstance(above, ast.Attribute) else label
             raise (
@@ -202,7 +219,6 @@ class Matcher:
                 else used(label, other.lineno, f"the {name} is used elsewhere")
             )
         holder.removed.append(statement)
-        return statement.value
 
     # --- the chain -----------------------------------------------------------------------------
     def match(self, call: ast.Call, chain: str) -> Site:
@@ -219,22 +235,23 @@ class Matcher:
         keywords = {k.arg: k.value for k in call.keywords}
         if None in keywords:
             raise unsupported(call.lineno, "`**` arguments")
+        site = Site(chain, "buffer", statement, ast.unparse(target), keywords.get("llm", call), top=self.tops.get(id(call)))
+        memory = self.built(keywords["memory"], "memory") if "memory" in keywords else None
+        self._identify(call, memory[0] if memory is not None else None, site)
+        self.last = site  # the pattern is known: what blocks it from here on is tallied under it
         for key, value in keywords.items():
             if key in OPTIONS:
                 raise option(str(key), value.lineno)
-            if key not in ("llm", "memory", "prompt", "verbose"):
+            if key not in ("llm", "memory", "prompt", "verbose", "callbacks"):
                 raise unsupported(value.lineno, f"the argument `{key}=`")
         if "llm" not in keywords:
             raise unsupported(call.lineno, "no `llm=`")
-        site = Site(chain, "buffer", statement, ast.unparse(target), keywords["llm"], top=self.tops.get(id(call)))
-        self.last = site
+        site.callbacks = keywords.get("callbacks")
         site.dropped.add(chain)
         history = "history"
-        if "memory" in keywords:
-            memory = self.value_of(keywords["memory"], site, "memory")
-            history = self._memory(memory, site)
-        elif chain == "LLMChain":
-            raise unsupported(call.lineno, "an `LLMChain` without memory")
+        if memory is not None:
+            self.only_use(keywords["memory"], memory, site, "memory")
+            history = self._memory(memory[0], site)
         if chain == "ConversationChain":
             if "prompt" in keywords:
                 raise prompt_shape(keywords["prompt"].lineno, "a custom `ConversationChain` prompt")
@@ -253,6 +270,21 @@ class Matcher:
             raise unsupported(call.lineno, "a chain with a middleware called both synchronously and asynchronously")
         self._config_name_is_free(target, site)
         return site
+
+    def _identify(self, call: ast.Call, memory: ast.Call | None, site: Site) -> None:
+        """Which of issue 12's patterns the chain is, from its class and its memory's class; raises Blocked when
+        it is none of them (the report then tallies the reason under "not identified")."""
+        if memory is None:
+            if site.chain == "LLMChain":
+                raise unsupported(call.lineno, "an `LLMChain` without memory")
+            return
+        name = callee(memory) or ""
+        kind = MEMORIES.get(name)
+        if kind is None:
+            raise unsupported(memory.lineno, f"the memory `{name}`")
+        if site.chain == "LLMChain" and kind != "buffer":
+            raise prompt_shape(call.lineno, "an `LLMChain` template with a window or summary memory")
+        site.pattern = "prefix" if site.chain == "LLMChain" else kind
 
     def _config_name_is_free(self, target: ast.expr, site: Site) -> None:
         """``NAME_config`` (the thread config) must not be taken already."""
@@ -274,7 +306,6 @@ class Matcher:
         if kind is None:
             raise unsupported(memory.lineno, f"the memory `{name}`")
         site.dropped.add(name)
-        site.pattern = kind
         if memory.args:
             raise unsupported(memory.lineno, "positional memory arguments")
         keywords = {k.arg: k.value for k in memory.keywords}
@@ -319,9 +350,6 @@ class Matcher:
         if fields != {history, "input"}:
             raise prompt_shape(prompt.lineno, f"its variables are not `{history}` and `input`")
         shape = re.fullmatch(r"([^{}]*)\{" + re.escape(history) + r"\}\nHuman: \{input\}\n[^{}\n]+:", text, re.DOTALL)
-        if site.pattern != "buffer":
-            raise prompt_shape(prompt.lineno, "an `LLMChain` template with a window or summary memory")
-        site.pattern = "prefix"
         if shape is None:
             self._rendered(prompt, template, history, site)
             return

@@ -114,8 +114,20 @@ def agent(site: Site, source: Source, indent: str) -> str:
                 arg = f"system_prompt=(\n{body}{inner})"
             lines.append(f"{inner}{arg},\n")
         one = f"{indent}{head}create_agent(\n{''.join(lines)}{indent})"
-    config = f'{indent}{site.base}_config = {{"configurable": {{"thread_id": str(uuid.uuid4())}}}}'
-    return f"{one}\n{config}"
+    return f"{one}\n{thread_config(site, source, indent)}"
+
+
+def thread_config(site: Site, source: Source, indent: str) -> str:
+    """``X_config = {...}``: the chain object's own thread, and the chain's callbacks (they then see every call)."""
+    thread = '"configurable": {"thread_id": str(uuid.uuid4())}'
+    head = f"{indent}{site.base}_config = "
+    if site.callbacks is None:
+        return f"{head}{{{thread}}}"
+    callbacks = f'"callbacks": {source(site.callbacks)}'
+    one = f"{head}{{{thread}, {callbacks}}}"
+    if len(one) <= WIDTH and "\n" not in one:
+        return one
+    return f"{head}{{\n{indent}    {thread},\n{indent}    {callbacks},\n{indent}}}"
 
 
 def call(site: Site, use: Use, source: Source, before: str, after: str) -> str:

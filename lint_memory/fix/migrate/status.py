@@ -1,0 +1,98 @@
+"""Whether each chain can be migrated, decided on the syntax tree so that every front end says the same.
+
+The engine (``engine.check_tree``) calls ``annotate`` when a module has a chain finding (``MIGRATION_CODES``): the
+message of a chain that is not migratable ends with the reason, naming the blocking line ("not migrated
+automatically: `chain` is returned at line 12"), in flake8, pylint, the CLI and the language server alike, on any
+LangChain target. The fix itself (``plan``) is planned by the front ends that fix, only for LangChain 1.x.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from lint_memory.checker import semantic_model
+from lint_memory.fix.migrate.detect import Matcher, Site, callee
+from lint_memory.fix.migrate.reasons import Blocked
+from lint_memory.model import Finding
+from lint_memory.rules import MIGRATION_CODES
+from lint_memory.source.lines import char_column
+
+PATTERNS = {"buffer": "1 buffer", "window": "2 window", "prefix": "3 prompt template", "summary": "4 summary"}
+NOT_IDENTIFIED = "not identified"  # the report's row for chains blocked before their pattern is known
+_REASON = " (not migrated automatically: "
+
+
+def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding]) -> list[tuple[Finding, ast.Call, str]]:
+    """The chain findings (``MIGRATION_CODES``), each with its chain call and the chain's class name.
+
+    ``lines``: the module's lines when the findings' columns are characters (ast columns are bytes)."""
+    wanted = {(f.line, f.col, f.code): f for f in findings if f.code in MIGRATION_CODES}
+    if not wanted:
+        return []
+
+    def column(row: int, byte: int) -> int:
+        return char_column(lines[row - 1], byte) if lines and 0 < row <= len(lines) else byte
+
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = callee(node)
+        if name == "ConversationChain":
+            row, byte = node.func.lineno, node.func.col_offset
+            if isinstance(node.func, ast.Attribute):
+                row, byte = node.func.end_lineno or row, (node.func.end_col_offset or 0) - len(name)
+            finding = wanted.get((row, column(row, byte), "LCM301"))
+        elif name == "LLMChain":
+            memory = [k for k in node.keywords if k.arg == "memory"]
+            if not memory:
+                continue
+            finding = wanted.get((memory[0].lineno, column(memory[0].lineno, memory[0].col_offset), "LCM300"))
+        else:
+            continue
+        if finding is not None:
+            found.append((finding, node, name))
+    return found
+
+
+def match(
+    tree: ast.Module, lines: list[str] | None, findings: list[Finding]
+) -> list[tuple[Finding, str, Site | None, Blocked | None]]:
+    """Each chain finding with its chain class, and its migration site or the reason there is none (then with
+    the site as far as it was identified, or None)."""
+    calls = chain_calls(tree, lines, findings)
+    if not calls:
+        return []
+    matcher = Matcher(tree, semantic_model(tree, lines))
+    matched: list[tuple[Finding, str, Site | None, Blocked | None]] = []
+    for finding, call, name in calls:
+        try:
+            matched.append((finding, name, matcher.match(call, name), None))
+        except Blocked as reason:
+            matched.append((finding, name, matcher.last, reason))
+    return matched
+
+
+def annotate(tree: ast.AST, lines: list[str] | None, findings: list[Finding]) -> None:
+    """Append to the message of each chain finding that is not migrated why not (``engine.check_tree``)."""
+    if not isinstance(tree, ast.Module):
+        return
+    try:
+        matched = match(tree, lines, findings)
+    except RecursionError:  # as deep as the check went, but the matcher recurses further: say nothing
+        return
+    for finding, _, _, reason in matched:
+        finding.message = with_reason(finding.message, reason)
+
+
+def pattern(site: Site | None) -> str:
+    """The report's pattern label: known once the chain's class and memory are (``Matcher.last``)."""
+    return PATTERNS[site.pattern] if site is not None else NOT_IDENTIFIED
+
+
+def with_reason(message: str, reason: Blocked | None) -> str:
+    """``message`` ending with ``reason`` (replacing one it had), or without any when ``reason`` is None."""
+    cut = message.rfind(_REASON)
+    if cut >= 0 and message.endswith(")"):
+        message = message[:cut]
+    return message if reason is None else f"{message} ({reason.message()})"
