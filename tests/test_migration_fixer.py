@@ -176,16 +176,45 @@ def test_report_counts_migration_coverage(tmp_path: Path):
         shutil.copyfile(MIGRATE / f"{name}.before.py", root / f"{name}.py")
     for name in ("returned.py", "passed.py", "save_context.py", "prompt_shape.py", "shared_memory.py"):
         shutil.copyfile(BLOCKED / name, root / name)
+    # blocked before its pattern is known (the memory class is none of the patterns'): not tallied as a buffer
+    (root / "entity.py").write_text(
+        "from langchain.chains import ConversationChain\n"
+        "from langchain.memory import ConversationEntityMemory\n\n\n"
+        "def reply(llm, text):\n"
+        "    chain = ConversationChain(llm=llm, memory=ConversationEntityMemory(llm=llm))\n"
+        "    return chain.predict(input=text)\n",
+        "utf-8",
+    )
+    # a window memory on an LLMChain is none of the patterns either
+    (root / "llm_window.py").write_text(
+        "from langchain.chains import LLMChain\n"
+        "from langchain.memory import ConversationBufferWindowMemory\n\n\n"
+        "def reply(llm, prompt, text):\n"
+        "    chain = LLMChain(llm=llm, prompt=prompt, memory=ConversationBufferWindowMemory(k=2))\n"
+        "    return chain.run(text)\n",
+        "utf-8",
+    )
     result = run("report", ".", cwd=root)
-    table = result.stdout.split("Migration pattern", 1)[1].split("\n\n", 1)[0]
-    assert [re.split(r"\s{2,}", row) for row in table.split("\n")[1:]] == [
-        ["1 buffer", "7", "2", "memory-shared 3, passed 1, returned 1"],
-        ["2 window", "1", "1", "-"],
-        ["3 prompt template", "2", "1", "prompt 1"],
-        ["4 summary", "1", "1", "-"],
+    table = "Migration pattern" + result.stdout.split("Migration pattern", 1)[1].split("\n\n", 1)[0]
+    assert table.split("\n") == [
+        "Migration pattern  Sites  Fix  Not migrated",
+        "1 buffer               7    2  memory-shared 3, passed 1, returned 1",
+        "2 window               1    1  -",
+        "3 prompt template      2    1  prompt 1",
+        "4 summary              1    1  -",
+        "not identified         2    0  prompt 1, unsupported 1",
     ]
     markdown = run("report", "--output-format", "markdown", ".", cwd=root).stdout
     assert "| 1 buffer | 7 | 2 | memory-shared 3, passed 1, returned 1 |" in markdown
+    assert "| not identified | 2 | 0 | prompt 1, unsupported 1 |" in markdown
+    messages = json.loads(run("check", "--output-format", "json", "entity.py", "llm_window.py", cwd=root).stdout)
+    assert sorted(
+        f["message"].split(" (not migrated automatically: ")[1] for f in messages if "not migrated" in f["message"]
+    ) == [
+        "the memory `ConversationEntityMemory` at line 6)",
+        "the prompt at line 6 is not a shape the migration covers (an `LLMChain` template with a window or summary "
+        "memory))",
+    ]
 
 
 def test_notebook_cells_are_migrated_cell_by_cell(tmp_path: Path):

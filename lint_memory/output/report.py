@@ -152,13 +152,18 @@ def summary(report: MigrationReport, *, bold: bool = False) -> list[str]:
     return lines
 
 
-def _columns(headers: list[str], rows: list[list[str]]) -> list[str]:
-    """Left-aligned first column, right-aligned numbers, two spaces apart."""
+def _columns(headers: list[str], rows: list[list[str]], text: int = 1) -> list[str]:
+    """Columns two spaces apart: the first left-aligned, numbers right-aligned; with ``text=2`` the last column is
+    text too (the reasons) and left-aligned."""
     widths = [max(len(cells[i]) for cells in [headers, *rows]) for i in range(len(headers))]
+    last = len(headers) - 1
     out = []
     for cells in [headers, *rows]:
-        first = cells[0].ljust(widths[0])
-        out.append("  ".join([first, *(cell.rjust(width) for cell, width in zip(cells[1:], widths[1:]))]).rstrip())
+        aligned = [
+            cell.ljust(width) if i == 0 or (text == 2 and i == last) else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths))
+        ]
+        out.append("  ".join(aligned).rstrip())
     return out
 
 
@@ -178,7 +183,7 @@ def render_table(report: MigrationReport) -> str:
         out.append("")
     if report.coverage:
         rows = [[row.pattern, str(row.sites), str(row.fixed), _reasons(row)] for row in report.coverage]
-        out += _columns(["Migration pattern", "Sites", "Fix", "Not migrated"], rows)
+        out += _columns(["Migration pattern", "Sites", "Fix", "Not migrated"], rows, text=2)
         out.append("")
     out += summary(report)
     return "\n".join(out) + "\n"

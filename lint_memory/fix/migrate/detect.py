@@ -235,7 +235,9 @@ class Matcher:
         keywords = {k.arg: k.value for k in call.keywords}
         if None in keywords:
             raise unsupported(call.lineno, "`**` arguments")
-        site = Site(chain, "buffer", statement, ast.unparse(target), keywords.get("llm", call), top=self.tops.get(id(call)))
+        site = Site(
+            chain, "buffer", statement, ast.unparse(target), keywords.get("llm", call), top=self.tops.get(id(call))
+        )
         memory = self.built(keywords["memory"], "memory") if "memory" in keywords else None
         self._identify(call, memory[0] if memory is not None else None, site)
         self.last = site  # the pattern is known: what blocks it from here on is tallied under it
