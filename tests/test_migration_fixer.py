@@ -157,7 +157,7 @@ def test_not_offered_when_the_project_does_not_target_1x(tmp_path: Path):
     # why a chain is not migrated is a fact about the code: said on any target, by every front end
     expected = BLOCKED.joinpath("returned.py").read_text("utf-8").split("\n", 1)[0].removeprefix("# expect: ")
     blocked = [f for f in found if f["filename"].endswith("returned.py") and f["code"] == "LCM301"]
-    assert any(f["message"].endswith(f"({expected})") for f in blocked)
+    assert any(f"({expected}); see https://" in f["message"] for f in blocked)
     assert not any("not migrated" in f["message"] for f in found if f["filename"].endswith("chat.py"))
     result = run("check", "--fix", "--unsafe-fixes", "--select", "LCM", "chat.py", cwd=root)
     assert "create_agent" not in (root / "chat.py").read_text("utf-8"), result.stdout
@@ -208,7 +208,9 @@ def test_report_counts_migration_coverage(tmp_path: Path):
     assert "| not identified | 2 | 0 | prompt 1, unsupported 1 |" in markdown
     messages = json.loads(run("check", "--output-format", "json", "entity.py", "llm_window.py", cwd=root).stdout)
     assert sorted(
-        f["message"].split(" (not migrated automatically: ")[1] for f in messages if "not migrated" in f["message"]
+        f["message"].split(" (not migrated automatically: ")[1].split("; see ")[0]
+        for f in messages
+        if "not migrated" in f["message"]
     ) == [
         "the memory `ConversationEntityMemory` at line 6)",
         "the prompt at line 6 is not a shape the migration covers (an `LLMChain` template with a window or summary "

@@ -1,14 +1,15 @@
 """Whether each chain can be migrated, decided on the syntax tree so that every front end says the same.
 
 The engine (``engine.check_tree``) calls ``annotate`` when a module has a chain finding (``MIGRATION_CODES``): the
-message of a chain that is not migratable ends with the reason, naming the blocking line ("not migrated
-automatically: `chain` is returned at line 12"), in flake8, pylint, the CLI and the language server alike, on any
+message of a chain that is not migratable says why, naming the blocking line ("(not migrated automatically:
+`chain` is returned at line 12)", before the doc URL that ends every message), in flake8, pylint, the CLI and the language server alike, on any
 LangChain target. The fix itself (``plan``) is planned by the front ends that fix, only for LangChain 1.x.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 from lint_memory.checker import semantic_model
 from lint_memory.fix.migrate.detect import Matcher, Site, callee
@@ -20,6 +21,7 @@ from lint_memory.source.lines import char_column
 PATTERNS = {"buffer": "1 buffer", "window": "2 window", "prefix": "3 prompt template", "summary": "4 summary"}
 NOT_IDENTIFIED = "not identified"  # the report's row for chains blocked before their pattern is known
 _REASON = " (not migrated automatically: "
+_URL_LAST = re.compile(r"; see https?://\S+$")
 
 
 def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding]) -> list[tuple[Finding, ast.Call, str]]:
@@ -91,8 +93,11 @@ def pattern(site: Site | None) -> str:
 
 
 def with_reason(message: str, reason: Blocked | None) -> str:
-    """``message`` ending with ``reason`` (replacing one it had), or without any when ``reason`` is None."""
-    cut = message.rfind(_REASON)
-    if cut >= 0 and message.endswith(")"):
-        message = message[:cut]
-    return message if reason is None else f"{message} ({reason.message()})"
+    """``message`` saying ``reason`` (replacing one it said), or none when ``reason`` is None; the doc URL that
+    ends a message stays last."""
+    url = _URL_LAST.search(message)
+    head, tail = (message[: url.start()], url.group(0)) if url else (message, "")
+    cut = head.rfind(_REASON)
+    if cut >= 0 and head.endswith(")"):
+        head = head[:cut]
+    return head + (f" ({reason.message()})" if reason is not None else "") + tail
