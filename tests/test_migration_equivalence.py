@@ -23,7 +23,8 @@ from migration import harness  # noqa: E402
 from migration.compare import view  # noqa: E402
 from migration.recording import Call, RecordingChatModel, UnscriptedUtterance, summary_text  # noqa: E402
 
-# name -> (pattern, compared on "a summary plus the current input")
+# name -> (pattern, compared on "a summary plus the current input"); pattern 3 and 4 by their sub-forms: the exact
+# shape (system_prompt) or another template (a middleware renders it); a summary or a summary-buffer memory
 PAIRS = {
     "buffer_predict_function": ("1", False),
     "buffer_run_function": ("1", False),
@@ -31,23 +32,44 @@ PAIRS = {
     "buffer_apredict_class": ("1", False),
     "buffer_arun_function": ("1", False),
     "buffer_ainvoke_class": ("1", False),
+    "buffer_sync_class": ("1", False),
+    "buffer_async_function": ("1", False),
+    "string_buffer_sync_function": ("1", False),
     "string_buffer_run_class": ("1", False),
     "string_buffer_ainvoke_function": ("1", False),
     "no_memory_predict_function": ("1", False),
     "no_memory_arun_class": ("1", False),
     "window_predict_class": ("2", False),
     "window_ainvoke_function": ("2", False),
-    "llm_prefix_invoke_function": ("3", False),
-    "llm_prefix_apredict_class": ("3", False),
-    "llm_template_run_class": ("3", False),
-    "llm_template_ainvoke_function": ("3", False),
-    "summary_predict_function": ("4", True),
-    "summary_run_class": ("4", True),
-    "summary_buffer_invoke_class": ("4", True),
-    "summary_buffer_apredict_function": ("4", True),
+    "llm_prefix_invoke_function": ("3 prefix", False),
+    "llm_prefix_apredict_class": ("3 prefix", False),
+    "llm_template_run_class": ("3 template", False),
+    "llm_template_ainvoke_function": ("3 template", False),
+    "summary_predict_function": ("4 summary", True),
+    "summary_run_class": ("4 summary", True),
+    "summary_buffer_invoke_class": ("4 summary buffer", True),
+    "summary_buffer_apredict_function": ("4 summary buffer", True),
 }
-# Legacy async ConversationSummaryMemory never summarises (see test_async_summary_memory_forgets_in_legacy).
-KNOWN_LEGACY_DIFFERENCE = {"summary_arun_class": ("4", True)}
+# The cross product (each pattern x {function, class} x every call style): each fixture drives three call styles in
+# turn (`next(turns) % 3`), so each conversation of the harness (four turns) calls every one of them.
+for _pattern, _stem, _summary in (
+    ("2", "window", False),
+    ("3 prefix", "prefix", False),
+    ("3 template", "template", False),
+    ("4 summary", "summary", True),
+    ("4 summary buffer", "summary_buffer", True),
+):
+    for _form in ("function", "class"):
+        PAIRS[f"{_stem}_sync_{_form}"] = (_pattern, _summary)
+        if _stem != "summary":
+            PAIRS[f"{_stem}_async_{_form}"] = (_pattern, _summary)
+# Legacy async ConversationSummaryMemory never summarises (see test_async_summary_memory_forgets_in_legacy): these
+# are compared with the legacy run of their synchronous twin -> (pattern, the twin)
+KNOWN_LEGACY_DIFFERENCE = {
+    "summary_arun_class": ("4 summary", "summary_run_class"),
+    "summary_async_function": ("4 summary", "summary_sync_function"),
+    "summary_async_class": ("4 summary", "summary_sync_class"),
+}
 # broken migration -> the legacy fixture it claims to migrate
 BROKEN = {
     "broken_no_checkpointer": "buffer_predict_function",
@@ -149,8 +171,16 @@ def test_async_summary_memory_forgets_in_legacy(transcripts):
     assert legacy.summaries == 0
     assert all(seen.coverage == () for seen in legacy.views)
     assert harness.differences(legacy, migrated, summary=True)
-    sync = transcripts("summary_run_class", "before")
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_LEGACY_DIFFERENCE))
+def test_async_summary_migration_matches_the_legacy_sync_path(name, transcripts):
+    """What the legacy chain does when it works (its sync path): a summary plus the current input."""
+    _, twin = KNOWN_LEGACY_DIFFERENCE[name]
+    legacy, migrated, sync = transcripts(name, "before"), transcripts(name, "after"), transcripts(twin, "before")
+    assert legacy.summaries == 0 and migrated.summaries > 0 and sync.summaries > 0
     assert [seen.as_summary_view() for seen in migrated.views] == [seen.as_summary_view() for seen in sync.views]
+    assert migrated.replies == sync.replies
 
 
 def test_every_fixture_is_used():
@@ -161,18 +191,31 @@ def test_every_fixture_is_used():
 
 
 def test_every_pattern_in_a_function_and_a_class_and_every_call_style():
-    styles_by_pattern: dict[str, set[str]] = {}
-    forms_by_pattern: dict[str, set[str]] = {}
-    for name, (pattern, _) in PAIRS.items():
+    """The cross product of issue 12: every pattern (3 and 4 in both sub-forms) x {function, class} x the six call
+    styles has a fixture pair the equivalence tests run."""
+    styles: dict[tuple[str, str], set[str]] = {}
+    compared = {name: pattern for name, (pattern, _) in PAIRS.items()}
+    compared |= {name: pattern for name, (pattern, _) in KNOWN_LEGACY_DIFFERENCE.items()}
+    for name, pattern in compared.items():
         text = _source(harness.FIXTURES / f"{name}.before.py")
-        styles_by_pattern.setdefault(pattern, set()).update(
+        form = "class" if "self.chain = " in text else "function"
+        assert form in name, name
+        styles.setdefault((pattern, form), set()).update(
             style for marker, style in CALL_STYLES.items() if marker in text
         )
-        forms_by_pattern.setdefault(pattern, set()).add("class" if "self.chain = " in text else "function")
-    assert all(forms == {"class", "function"} for forms in forms_by_pattern.values()), forms_by_pattern
-    assert set().union(*styles_by_pattern.values()) == set(CALL_STYLES.values())
-    assert styles_by_pattern["1"] == set(CALL_STYLES.values())
-    assert all(any(s.startswith("a") for s in styles) for styles in styles_by_pattern.values())
+    patterns = ["1", "2", "3 prefix", "3 template", "4 summary", "4 summary buffer"]
+    assert sorted(styles) == sorted((pattern, form) for pattern in patterns for form in ("class", "function"))
+    assert {key: found for key, found in styles.items() if found != set(CALL_STYLES.values())} == {}
+
+
+def test_rotating_fixtures_drive_every_call_style_in_each_conversation():
+    """Two conversations of four turns each: the third style of a rotation is reached in both."""
+    speakers = [speaker for speaker, _ in harness.TURNS]
+    assert all(speakers.count(speaker) >= 3 for speaker in set(speakers))
+    for name in PAIRS:
+        if "_sync_" in name or "_async_" in name:
+            text = _source(harness.FIXTURES / f"{name}.before.py")
+            assert "% 3" in text and text.count("if style == ") == 2, name
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS) + sorted(KNOWN_LEGACY_DIFFERENCE))

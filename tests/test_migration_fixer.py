@@ -90,7 +90,7 @@ def test_the_fixers_output_is_equivalent(fixed: Path, name: str):
 
     legacy, migrated = harness.run(MIGRATE / f"{name}.before.py"), harness.run(fixed / f"{name}.py")
     if name in KNOWN_LEGACY_DIFFERENCE:  # legacy async summary memory never summarises: the sync legacy run
-        sync = harness.run(MIGRATE / "summary_run_class.before.py")
+        sync = harness.run(MIGRATE / f"{KNOWN_LEGACY_DIFFERENCE[name][1]}.before.py")
         assert [v.as_summary_view() for v in migrated.views] == [v.as_summary_view() for v in sync.views]
         return
     _, summary = PAIRS[name]

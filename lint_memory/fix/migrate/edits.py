@@ -7,6 +7,7 @@ import difflib
 import textwrap
 from collections.abc import Sequence
 
+from lint_memory.fix.migrate import import_block
 from lint_memory.fix.migrate.detect import Site
 from lint_memory.fix.migrate.render import agent, call, middleware_function, template_function
 from lint_memory.fix.text import Replacement, Text
@@ -93,17 +94,18 @@ def _lines(index: Text, statement: ast.stmt) -> str:
 
 
 def _imports(text: str, dropped: set[str], needed: set[str], replaced: set[str]) -> str:
+    """Remove the legacy imports the migration left unused and add its own: into the leading import block where
+    isort would put them (``import_block``), else as one block where the first removed import was (or after the
+    last import)."""
     tree = ast.parse(text)
     index = Text(text)
     loaded = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     bound: set[str] = set()
-    replacements: list[Replacement] = []
-    first: int | None = None
-    last_import = 0
+    changed: dict[int, str | None] = {}  # id of an import statement -> its new text (None: removed)
+    statements: dict[int, ast.stmt] = {}
     for statement in tree.body:
         if not isinstance(statement, ast.Import | ast.ImportFrom):
             continue
-        last_import = index.span(statement)[1][0]
         module = statement.module if isinstance(statement, ast.ImportFrom) else None
         names = [(alias.asname or alias.name).split(".")[0] for alias in statement.names]
         legacy = (
@@ -114,22 +116,41 @@ def _imports(text: str, dropped: set[str], needed: set[str], replaced: set[str])
         bound |= {(a.asname or a.name).split(".")[0] for a in keep}
         if len(keep) == len(statement.names):
             continue
-        start, end = index.span(statement)
+        statements[id(statement)] = statement
         if keep:
             listed = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in keep)
-            replacements.append(Replacement(start, end, f"from {module} import {listed}"))
+            changed[id(statement)] = f"from {module} import {listed}\n"
         else:
-            replacements.append(Replacement((start[0], 0), (end[0] + 1, 0), ""))
-            first = start[0] if first is None else first
+            changed[id(statement)] = None
     modules: dict[str, list[str]] = {}
     for name in sorted(needed - bound):
         modules.setdefault(NEW_IMPORTS[name], []).append(name)
-    block = "" if "uuid" in bound else "import uuid\n\n"
-    block += "".join(f"from {m} import {', '.join(sorted(ns))}\n" for m, ns in sorted(modules.items()))
-    row = first if first is not None else last_import + 1
-    if first is None and not last_import:  # no import statement yet (a notebook cell): set the block apart
-        block += "\n\n"
-    replacements.append(Replacement((row, 0), (row, 0), block))
+    straight = [] if "uuid" in bound else ["uuid"]
+    replacements: list[Replacement] = []
+    rebuilt = import_block.rebuild(text, tree, changed, straight, modules)
+    if rebuilt is not None:
+        (first_row, after_row), block_text = rebuilt
+        replacements.append(Replacement((first_row, 0), (after_row, 0), block_text))
+        inside = {id(statement) for statement in import_block.leading_block(tree)}
+        changed = {key: value for key, value in changed.items() if key not in inside}
+    first: int | None = None
+    for key, new in changed.items():
+        start, end = index.span(statements[key])
+        if new is not None:
+            replacements.append(Replacement(start, end, new.rstrip("\n")))
+        else:
+            replacements.append(Replacement((start[0], 0), (end[0] + 1, 0), ""))
+            first = start[0] if first is None else min(first, start[0])
+    if rebuilt is None:
+        last_import = max(
+            (index.span(s)[1][0] for s in tree.body if isinstance(s, ast.Import | ast.ImportFrom)), default=0
+        )
+        block = "".join(f"import {module}\n" for module in straight) + ("\n" if straight else "")
+        block += "".join(import_block.from_import(m, ns) for m, ns in sorted(modules.items()))
+        row = first if first is not None else last_import + 1
+        if first is None and not last_import:  # no import statement yet (a notebook cell): set the block apart
+            block += "\n\n"
+        replacements.append(Replacement((row, 0), (row, 0), block))
     return index.splice(replacements)
 
 
