@@ -35,12 +35,14 @@ PAIRS = {
     "buffer_sync_class": ("1", False),
     "buffer_async_function": ("1", False),
     "string_buffer_sync_function": ("1", False),
+    "callbacks_predict_function": ("1", False),
     "string_buffer_run_class": ("1", False),
     "string_buffer_ainvoke_function": ("1", False),
     "no_memory_predict_function": ("1", False),
     "no_memory_arun_class": ("1", False),
     "window_predict_class": ("2", False),
     "window_ainvoke_function": ("2", False),
+    "callbacks_window_ainvoke_class": ("2", False),
     "llm_prefix_invoke_function": ("3 prefix", False),
     "llm_prefix_apredict_class": ("3 prefix", False),
     "llm_template_run_class": ("3 template", False),
@@ -131,6 +133,29 @@ def test_legacy_program_remembers_and_keeps_conversations_apart(name, transcript
 def test_rendered_template_sends_the_same_text(name, transcripts):
     """A template of another shape is rendered by a middleware: the model gets the legacy prompt verbatim."""
     assert transcripts(name, "before").prompts == transcripts(name, "after").prompts
+
+
+@pytest.mark.parametrize("name", sorted(name for name in PAIRS if name.startswith("callbacks_")))
+def test_callbacks_still_fire_per_model_call(name, transcripts):
+    """The chain's `callbacks=` are kept (in the thread config): the handler hears of every model call and its
+    top-level runs end with the same replies, in the same order, as the legacy chain's did (one run per call)."""
+    legacy, migrated = transcripts(name, "before"), transcripts(name, "after")
+    replies = tuple(reply for _, reply in legacy.replies)
+    assert len(replies) == len(harness.TURNS) == len(legacy.views)
+    assert legacy.callback_replies == replies
+    assert migrated.callback_replies == replies
+    assert migrated.callback_model_calls == len(migrated.views) == len(harness.TURNS)
+
+
+def test_a_migration_that_drops_the_callbacks_is_caught(transcripts, tmp_path):
+    """The comparison is not vacuous: without the callbacks in the config the handler hears nothing."""
+    after = _source(harness.FIXTURES / "callbacks_predict_function.after.py")
+    dropped = after.replace(', "callbacks": [handler]}', "}")
+    assert dropped != after
+    (tmp_path / "dropped.py").write_text(dropped, "utf-8")
+    run = harness.run(tmp_path / "dropped.py")
+    assert run.callback_replies == () and run.callback_model_calls == 0
+    assert harness.differences(transcripts("callbacks_predict_function", "before"), run) == []  # only callbacks differ
 
 
 @pytest.mark.parametrize("broken", sorted(BROKEN))
@@ -227,7 +252,9 @@ def test_fixture_shapes(name):
     assert "from langchain_classic" in before and "langchain_classic" not in after
     assert re.search(r"\bchain = (ConversationChain|LLMChain)\(", before)
     assert after.count("checkpointer=InMemorySaver()") == 1
-    thread = r'\n( +)(self\.)?chain_config = \{"configurable": \{"thread_id": str\(uuid\.uuid4\(\)\)\}\}'
+    thread = (
+        r'\n( +)(self\.)?chain_config = \{"configurable": \{"thread_id": str\(uuid\.uuid4\(\)\)\}(\}|, "callbacks": )'
+    )
     config = re.search(thread, after)
     assert config and re.search(rf"\n{config.group(1)}{re.escape(config.group(2) or '')}chain = create_agent\(", after)
     assert '["messages"][-1].text' in re.sub(r"\s", "", after)

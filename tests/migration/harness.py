@@ -1,7 +1,8 @@
 """Run a fixture program under the recording model and compare a legacy program with its migration.
 
 A fixture program (``tests/fixtures/migrate/NAME.before.py`` / ``NAME.after.py``) defines
-``build(model)``: it starts ONE conversation (one chain object, or one agent thread) on ``model`` and returns
+``build(model)`` (or ``build(model, handler)``, handed a recording callback handler for its ``callbacks=``): it
+starts ONE conversation (one chain object, or one agent thread) on ``model`` and returns
 the callable that says one thing in it and returns the reply string (or an awaitable of it, for the async
 call styles). The harness starts two conversations on the same model and interleaves them, so history that
 leaks from one conversation into the other, or that is forgotten, changes what the model sees.
@@ -20,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .compare import CallView, view
-from .recording import RecordingChatModel, message_text
+from .recording import RecordingChatModel, RecordingHandler, message_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "migrate"
 
@@ -46,13 +47,16 @@ class Transcript:
 
     ``views`` are the comparable views of the conversation calls, ``prompts`` their raw text (messages joined by
     newlines), ``replies`` (conversation, reply) in the order the callers got them, ``summaries`` the number of
-    summary requests.
+    summary requests; for a program that takes a callback handler, ``callback_replies`` the reply each top-level
+    run the handler saw ended with, and ``callback_model_calls`` the chat-model calls it was told about.
     """
 
     views: tuple[CallView, ...]
     prompts: tuple[str, ...]
     replies: tuple[tuple[str, str], ...]
     summaries: int
+    callback_replies: tuple[str, ...] | None = None
+    callback_model_calls: int = 0
 
 
 def load(path: Path) -> ModuleType:
@@ -66,12 +70,14 @@ def load(path: Path) -> ModuleType:
     return module
 
 
-async def _drive(build: Callable, model: RecordingChatModel, turns: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+async def _drive(
+    build: Callable, model: RecordingChatModel, turns: Sequence[tuple[str, str]], handler: RecordingHandler | None
+) -> list[tuple[str, str]]:
     conversations: dict[str, Callable] = {}
     replies = []
     for speaker, said in turns:
         if speaker not in conversations:
-            conversations[speaker] = build(model)
+            conversations[speaker] = build(model) if handler is None else build(model, handler)
         reply = conversations[speaker](said)
         if inspect.isawaitable(reply):
             reply = await reply
@@ -84,14 +90,17 @@ def run(path: Path, turns: Sequence[tuple[str, str]] = TURNS, script: dict[str, 
     """Run the program at ``path`` through ``turns`` (two or more interleaved conversations)."""
     module = load(path)
     model = RecordingChatModel(script=dict(SCRIPT if script is None else script))
+    handler = RecordingHandler() if len(inspect.signature(module.build).parameters) == 2 else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        replies = asyncio.run(_drive(module.build, model, turns))
+        replies = asyncio.run(_drive(module.build, model, turns, handler))
     return Transcript(
         views=tuple(view(call) for call in model.conversation_calls()),
         prompts=tuple("\n".join(message_text(m) for m in call.messages) for call in model.conversation_calls()),
         replies=tuple(replies),
         summaries=sum(call.summary for call in model.calls),
+        callback_replies=tuple(handler.replies) if handler is not None else None,
+        callback_model_calls=handler.model_calls if handler is not None else 0,
     )
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
@@ -163,3 +164,34 @@ class RecordingChatModel(BaseChatModel):
     def conversation_calls(self) -> list[Call]:
         """The calls that answered the user (summary requests left out)."""
         return [call for call in self.calls if not call.summary]
+
+
+class RecordingHandler(BaseCallbackHandler):
+    """A callback handler that records what a program's ``callbacks=`` saw: each top-level run (a legacy chain call,
+    or an agent invocation) with the reply it ended with, and each chat-model call it was told about.
+
+    A legacy chain's constructor callbacks see the chain's own runs only (one per call, so one per model call);
+    an agent's invoke-config callbacks are inherited, so they see the model calls too."""
+
+    def __init__(self) -> None:
+        self.replies: list[str] = []  # the reply each top-level run ended with, in order
+        self.model_calls = 0
+
+    def on_chain_end(self, outputs: Any, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any) -> None:
+        if parent_run_id is None:
+            self.replies.append(_reply_of(outputs))
+
+    def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+        self.model_calls += 1
+
+
+def _reply_of(outputs: Any) -> str:
+    """The reply in a top-level run's outputs: a legacy chain's ``response`` / ``text``, or an agent state's last
+    message."""
+    if isinstance(outputs, dict) and "messages" in outputs:
+        return message_text(outputs["messages"][-1])
+    if isinstance(outputs, dict):
+        for key in ("response", "text"):
+            if key in outputs:
+                return str(outputs[key])
+    raise AssertionError(f"no reply in the outputs of a top-level run: {outputs!r}")
