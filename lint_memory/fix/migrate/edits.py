@@ -86,27 +86,55 @@ def migrated(text: str, sites: Sequence[Site], keep: set[str] | None = None) -> 
         fresh = [f for f in dict.fromkeys(functions) if f not in written]  # two chains with the same window
         written.update(fresh)
         replacements.append(Replacement((row, 0), (row, 0), "".join(fresh)))
-    return _imports(index.splice(replacements), dropped - (keep or set()), needed, replaced - (keep or set()))
+    kept = keep or set()
+    read_before = {path for path in _dotted(ast.parse(text)) if path.split(".", 1)[0] not in kept}
+    return _imports(index.splice(replacements), dropped - kept, needed, replaced - kept, read_before)
 
 
 def _lines(index: Text, statement: ast.stmt) -> str:
     return index.slice((statement.lineno, 0), (index.span(statement)[1][0] + 1, 0))
 
 
-def _imports(text: str, dropped: set[str], needed: set[str], replaced: set[str]) -> str:
+def _dotted(tree: ast.AST) -> set[str]:
+    """Every name and dotted path read (``a``, ``a.b``, ``a.b.c`` for ``a.b.c``)."""
+    found = set()
+    for node in ast.walk(tree):
+        parts = []
+        current = node
+        while isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+            current = current.value
+        if isinstance(current, ast.Name):
+            found.add(".".join([current.id, *reversed(parts)]))
+    return found
+
+
+def _imports(text: str, dropped: set[str], needed: set[str], replaced: set[str], read_before: set[str]) -> str:
     """Remove the legacy imports the migration left unused and add its own: into the leading import block where
     isort would put them (``import_block``), else as one block where the first removed import was (or after the
-    last import)."""
+    last import). ``import langchain.chains`` (a legacy module path) goes when only the migrated code read it
+    (``read_before``: the paths the module read before the migration), unless it is what binds ``langchain``
+    for another read."""
     tree = ast.parse(text)
     index = Text(text)
     loaded = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    read_after = _dotted(tree)
+    unused = _unused_module_imports(tree, read_before, read_after)
     bound: set[str] = set()
     changed: dict[int, str | None] = {}  # id of an import statement -> its new text (None: removed)
     statements: dict[int, ast.stmt] = {}
     for statement in tree.body:
-        if not isinstance(statement, ast.Import | ast.ImportFrom):
+        if isinstance(statement, ast.Import):
+            kept = [alias for alias in statement.names if id(alias) not in unused]
+            bound |= {(a.asname or a.name).split(".")[0] for a in kept}
+            if len(kept) < len(statement.names):
+                statements[id(statement)] = statement
+                listed = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in kept)
+                changed[id(statement)] = f"import {listed}\n" if kept else None
             continue
-        module = statement.module if isinstance(statement, ast.ImportFrom) else None
+        if not isinstance(statement, ast.ImportFrom):
+            continue
+        module = statement.module
         names = [(alias.asname or alias.name).split(".")[0] for alias in statement.names]
         legacy = (
             isinstance(statement, ast.ImportFrom) and statement.level == 0 and str(module).split(".")[0] in LEGACY_ROOTS
@@ -148,10 +176,53 @@ def _imports(text: str, dropped: set[str], needed: set[str], replaced: set[str])
         block = "".join(f"import {module}\n" for module in straight) + ("\n" if straight else "")
         block += "".join(import_block.from_import(m, ns) for m, ns in sorted(modules.items()))
         row = first if first is not None else last_import + 1
-        if first is None and not last_import:  # no import statement yet (a notebook cell): set the block apart
+        code = _first_code_row(tree)
+        if code is not None and row > code:  # imports written after the code: the new ones go above it all
+            row, block = code, block + "\n\n"
+        elif first is None and not last_import:  # no import statement yet (a notebook cell): set the block apart
             block += "\n\n"
         replacements.append(Replacement((row, 0), (row, 0), block))
-    return index.splice(replacements)
+    result = index.splice(replacements)
+    if text.endswith("\n") and not text.endswith("\n\n"):  # imports removed from the end: no blank lines left
+        result = result.rstrip("\n") + "\n"
+    return result
+
+
+def _first_code_row(tree: ast.Module) -> int | None:
+    """The first row of the first statement that is not the docstring or an import (its decorators included)."""
+    for number, statement in enumerate(tree.body):
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            continue
+        if number == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue
+        return min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", []))])
+    return None
+
+
+def _unused_module_imports(tree: ast.Module, read_before: set[str], read_after: set[str]) -> set[int]:
+    """The aliases (ids) of module-level ``import`` statements of legacy modules that the migration left unread:
+    ``import a.b`` whose path was read before and is not any more (and whose ``a`` is bound by another import when
+    ``a`` is still read), ``import a.b as c`` whose ``c`` was read before and is not any more."""
+    aliases = [alias for statement in tree.body if isinstance(statement, ast.Import) for alias in statement.names]
+    unused: set[int] = set()
+    for alias in aliases:
+        root = alias.name.split(".", 1)[0]
+        if root not in LEGACY_ROOTS:
+            continue
+        if alias.asname:
+            if alias.asname in read_before and alias.asname not in read_after:
+                unused.add(id(alias))
+            continue
+        if "." not in alias.name or alias.name not in read_before or alias.name in read_after:
+            continue
+        binds_root = [
+            other
+            for other in aliases
+            if other is not alias and other.asname is None and other.name.split(".", 1)[0] == root
+        ]
+        if root not in read_after or any(id(other) not in unused for other in binds_root):
+            unused.add(id(alias))
+    return unused
 
 
 def hunks(old: str, new: str) -> list[Edit]:

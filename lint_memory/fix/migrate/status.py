@@ -40,11 +40,12 @@ def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding])
         if not isinstance(node, ast.Call):
             continue
         name = callee(node)
-        if name == "ConversationChain":
+        if name == "ConversationChain":  # flagged where its name is written, or where a dotted path to it starts
             row, byte = node.func.lineno, node.func.col_offset
-            if isinstance(node.func, ast.Attribute):
-                row, byte = node.func.end_lineno or row, (node.func.end_col_offset or 0) - len(name)
             finding = wanted.get((row, column(row, byte), "LCM301"))
+            if finding is None and isinstance(node.func, ast.Attribute):
+                row, byte = node.func.end_lineno or row, (node.func.end_col_offset or 0) - len(name)
+                finding = wanted.get((row, column(row, byte), "LCM301"))
         elif name == "LLMChain":
             memory = [k for k in node.keywords if k.arg == "memory"]
             if not memory:
