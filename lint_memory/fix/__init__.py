@@ -7,13 +7,34 @@
 - ``apply`` / ``diff``: the fixes applied to a text, a notebook or a file; the unified diff;
 - ``text`` / ``cells`` / ``notebook``: positions and splices; notebook cells <-> module rows; cell sources in JSON.
 
-Imports libcst: only a run that fixes, shows or serialises fixes imports this package.
+Imports libcst: only a run that fixes, shows or serialises fixes imports this package's planner.
+``migrate/`` is the structural migrations (issue 12); its ``status`` is read by the engine (every front end).
 """
 
-from lint_memory.fix.applicability import applicability
-from lint_memory.fix.apply import CHANGED, FileFix, FixResult, fix_file, fix_notebook, fix_text
-from lint_memory.fix.diff import unified_diff
-from lint_memory.fix.planner import plan_fixes
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lint_memory.fix.applicability import applicability
+    from lint_memory.fix.apply import CHANGED, FileFix, FixResult, fix_file, fix_notebook, fix_text
+    from lint_memory.fix.diff import unified_diff
+    from lint_memory.fix.planner import plan_fixes
+
+# name -> the module it comes from, imported on first use: the engine reads ``fix.migrate.status`` (why a chain is
+# not migrated) for every front end, and flake8 or pylint should not pay for importing the planner and the fixer
+_LAZY = {
+    "CHANGED": "apply",
+    "FileFix": "apply",
+    "FixResult": "apply",
+    "applicability": "applicability",
+    "fix_file": "apply",
+    "fix_notebook": "apply",
+    "fix_text": "apply",
+    "plan_fixes": "planner",
+    "unified_diff": "diff",
+}
 
 __all__ = [
     "CHANGED",
@@ -26,3 +47,11 @@ __all__ = [
     "plan_fixes",
     "unified_diff",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value

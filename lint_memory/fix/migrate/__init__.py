@@ -2,10 +2,13 @@
 
 - ``detect``: the patterns matched on the semantic model (the chain, its memory and prompt, every use of the chain);
 - ``reasons``: why a chain is not migrated, naming the blocking line;
-- ``render``: the new code; ``edits``: the migrated module and the edits that produce it;
+- ``status``: the engine's part: each chain finding's message says why its chain is not migrated (every front end);
+- ``render``: the new code; ``edits``: the migrated module and the edits that produce it; ``import_block``: the
+  new imports placed where isort puts them;
 - ``plan``: ``plan_migrations`` and ``is_migration``.
 
 ``plan_migrations`` gives the LCM301 finding of a ``ConversationChain(...)`` call (LCM300 for ``memory=`` on an
-``LLMChain``) an UNSAFE ``Fix`` when the project targets LangChain 1.x; elsewhere it appends the reason to the
-message. Every fix of a file carries the edits of the whole file's migration (one rewrite: the imports are shared).
+``LLMChain``) an UNSAFE ``Fix`` when the project targets LangChain 1.x, and tallies each chain's outcome for
+``lint-memory report``. Every fix of a file carries the edits of the whole file's migration (one rewrite: the imports
+are shared).
 """
