@@ -99,6 +99,24 @@ MIGRATED = {
         + CHAIN.format(chain="ConversationChain", memory="ConversationBufferWindowMemory")
         + "\n\ndef make():\n    return langchain.memory.ConversationBufferMemory()\n"
     ),
+    # a template of another shape bound to a `self.` attribute over several lines: the middleware that renders it
+    # binds it to a local of its own (a module-level function has no `self`)
+    "self prompt over several lines": (
+        "from langchain.chains import LLMChain\n"
+        "from langchain.memory import ConversationBufferMemory\n"
+        "from langchain.prompts import PromptTemplate\n\n\n"
+        "class Shop:\n"
+        "    def __init__(self, model) -> None:\n"
+        "        self.prompt = PromptTemplate(\n"
+        '            input_variables=["history", "input"],\n'
+        '            template="{history}\\nHuman: {input}\\n(be brief)\\nAI:",\n'
+        "        )\n"
+        "        self.chain = LLMChain(llm=model, prompt=self.prompt, memory=ConversationBufferMemory())\n\n"
+        "    def ask(self, text: str) -> str:\n"
+        "        return self.chain.run(text)\n\n\n"
+        "def build(model):\n"
+        "    return Shop(model).ask\n"
+    ),
     # the chain's module import is read only by the chain: it goes with it (langchain.chains is gone in 1.x)
     "module import read only by the chain": (
         "import langchain.chains as chains\n"
@@ -146,7 +164,7 @@ def test_an_import_that_alone_binds_a_root_read_otherwise_stays():
 @pytest.mark.parametrize("name", sorted(MIGRATED))
 def test_migrations_leave_no_reference_behind(name: str, tmp_path: Path):
     after = fixed(MIGRATED[name])
-    assert "create_agent(" in after and "ConversationChain" not in after, after
+    assert "create_agent(" in after and "ConversationChain" not in after and "LLMChain" not in after, after
     assert "langchain.chains" not in after and "langchain.memory" not in after, after
     assert after.endswith("\n") and not after.endswith("\n\n")
     namespace = run(after, tmp_path)

@@ -74,7 +74,11 @@ def migrated(text: str, sites: Sequence[Site], keep: set[str] | None = None) -> 
             moved = site.template.statement
             body = None
             if moved is not None and moved.lineno != moved.end_lineno:
-                body = textwrap.indent(textwrap.dedent(_lines(index, moved)), "    ")
+                body = textwrap.dedent(_lines(index, moved))
+                target = moved.targets[0]
+                if not isinstance(target, ast.Name):  # `self.prompt = ...`: a local of the middleware instead
+                    body = "prompt" + body[len(source(target)) :]
+                body = textwrap.indent(body, "    ")
             elif moved is not None:
                 site.template.statement = None
             top = site.top

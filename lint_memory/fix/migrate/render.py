@@ -67,7 +67,8 @@ def template_function(site: Site, source: Source, statement_text: str | None) ->
     ]
     if statement_text is not None:
         lines.append(statement_text.rstrip("\n"))
-        prompt = source(template.statement.targets[0])  # type: ignore[union-attr]
+        target = template.statement.targets[0]  # type: ignore[union-attr]
+        prompt = source(target) if isinstance(target, ast.Name) else "prompt"  # see ``edits.migrated``
     else:
         prompt = source(template.prompt)
     arguments = f"{template.history}=get_buffer_string(history), input=current.text"
