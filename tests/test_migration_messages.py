@@ -99,3 +99,19 @@ def test_cli_flake8_and_pylint_say_the_same_about_each_chain(root: Path):
     assert "not migrated" not in migratable
     assert migratable == blocked.replace(" " + RETURNED, "")
     assert blocked.endswith("; see " + BY_CODE["LCM301"].url)  # the doc URL stays last
+
+
+def test_a_bug_in_the_matcher_costs_the_reason_not_the_findings(monkeypatch):
+    from lint_memory import engine
+    from lint_memory.fix.migrate import status
+
+    plain = engine.check_source(SOURCE)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(status, "match", broken)
+    found = engine.check_source(SOURCE)
+    assert [(f.code, f.line) for f in found] == [(f.code, f.line) for f in plain]
+    assert not any("not migrated" in f.message for f in found)
+    assert any("not migrated" in f.message for f in plain)

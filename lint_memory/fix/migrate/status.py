@@ -82,8 +82,8 @@ def annotate(tree: ast.AST, lines: list[str] | None, findings: list[Finding]) ->
         return
     try:
         matched = match(tree, lines, findings)
-    except RecursionError:  # as deep as the check went, but the matcher recurses further: say nothing
-        return
+    except Exception:  # the reason is an addition to the message: a bug here must not cost the findings
+        return  # (where the CLI plans a migration it runs the same match, and reports such a bug as an error)
     for finding, _, _, reason in matched:
         finding.message = with_reason(finding.message, reason)
 
