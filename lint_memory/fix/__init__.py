@@ -16,8 +16,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# eager: the function shares its name with its module, which would shadow it once the planner imports that module
+from lint_memory.fix.applicability import applicability
+
 if TYPE_CHECKING:
-    from lint_memory.fix.applicability import applicability
     from lint_memory.fix.apply import CHANGED, FileFix, FixResult, fix_file, fix_notebook, fix_text
     from lint_memory.fix.diff import unified_diff
     from lint_memory.fix.planner import plan_fixes
@@ -28,7 +30,6 @@ _LAZY = {
     "CHANGED": "apply",
     "FileFix": "apply",
     "FixResult": "apply",
-    "applicability": "applicability",
     "fix_file": "apply",
     "fix_notebook": "apply",
     "fix_text": "apply",
