@@ -505,8 +505,7 @@ class LintMemoryServer(LanguageServer):
         if checked is None:
             return None
         wanted = _kinds(params.context.only)
-        start, end = checked.columns.engine(params.range.start), checked.columns.engine(params.range.end)
-        here = [finding for finding in checked.findings if lsp_convert.overlaps(finding, start, end)]
+        here = lsp_convert.for_code_action(checked.findings, checked.columns, params.range, params.context.diagnostics)
         actions: list[types.CodeAction] = []
         if wanted(types.CodeActionKind.QuickFix):
             if any(_rule_has_fixes(finding) for finding in here):
