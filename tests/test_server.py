@@ -315,10 +315,16 @@ async def test_hover_explains_the_rule(client: LanguageClient, tmp_path: Path):
 
 
 # --- code actions ----------------------------------------------------------------------------------
+def _under(diagnostic: types.Diagnostic, at: types.Position) -> bool:
+    start, end = diagnostic.range.start, diagnostic.range.end
+    return (start.line, start.character) <= (at.line, at.character) <= (end.line, end.character)
+
+
 async def quick_fixes(client: LanguageClient, uri: str, line: int, character: int) -> list[types.CodeAction]:
+    """The quick fixes at the cursor, asked as VS Code asks: with the diagnostics under the cursor."""
     at = types.Position(line, character)
     context = types.CodeActionContext(
-        diagnostics=[d for d in client.diagnostics[uri] if d.range.start.line == line],
+        diagnostics=[d for d in client.diagnostics[uri] if _under(d, at)],
         only=[types.CodeActionKind.QuickFix],
     )
     actions = await client.text_document_code_action_async(
@@ -838,3 +844,69 @@ async def test_migration_quick_fix_for_the_named_diagnostic(client: LanguageClie
     assert apply(text, edits_for(actions[0], uri)) == (fixtures / "buffer_predict_function.after.py").read_text(
         encoding="utf-8"
     )
+
+
+BROKEN_CONFIGURATIONS = {
+    "invalid TOML": ("pyproject.toml", "[tool.lint-memory\nselect = 1\n", "not valid TOML"),
+    "table of the wrong type": ("pyproject.toml", "[tool]\nlint-memory = 3\n", "must be a table"),
+    "key of the wrong type": ("pyproject.toml", '[tool.lint-memory]\nselect = "LCM1"\n', "select"),
+    "extend cycle": ("lint-memory.toml", 'extend = "lint-memory.toml"\n', "cycle"),
+    "invalid exclude glob": ("pyproject.toml", '[tool.lint-memory]\nexclude = ["[z-a]"]\n', "z-a"),
+    "invalid per-file-ignores glob": (
+        "pyproject.toml",
+        '[tool.lint-memory]\nper-file-ignores = { "[z-a]" = ["LCM1"] }\n',
+        "z-a",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_CONFIGURATIONS))
+@pytest.mark.asyncio
+async def test_broken_configuration_still_checks_and_says_so_once(client: LanguageClient, tmp_path: Path, case: str):
+    name, content, problem = BROKEN_CONFIGURATIONS[case]
+    configuration = tmp_path / name
+    configuration.write_text(content, encoding="utf-8")
+    text = "from langchain.memory import ConversationBufferMemory\n"
+    uri = open_file(client, tmp_path, "app.py", text)
+    assert rows(await published(client, uri, version=1)) == [(1, "LCM100"), (1, "LCM400")]  # the defaults
+
+    # hover and code actions answer
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), types.Position(0, 35))
+    )
+    assert hover.contents.value.startswith("**LCM100** `buffer-memory`")
+    assert titles(await code_actions(client, uri, (0, 35), only=[QUICKFIX])) == [
+        (QUICKFIX, f"{IMPORT_FIX} (unsafe)"),
+        (QUICKFIX, SUPPRESS.format("LCM100")),
+        (QUICKFIX, SUPPRESS.format("LCM400")),
+    ]
+    # more documents and edits under the same configuration: still one message
+    other = open_file(client, tmp_path, "other.py", "memory = 1\n")
+    assert rows(await published(client, other, version=1)) == []
+    change(client, uri, 2, text + "x = 1\n")
+    assert rows(await published(client, uri, version=2)) == [(1, "LCM100"), (1, "LCM400")]
+
+    [message] = client.messages
+    assert message.type == types.MessageType.Warning
+    assert message.message.startswith(f"lint-memory: {configuration}: "), message.message
+    assert message.message.endswith("; using the default settings")
+    assert problem in message.message
+    assert not [entry for entry in client.log_messages if entry.type == types.MessageType.Error]
+
+
+@pytest.mark.asyncio
+async def test_unexpected_shape_of_pyproject_still_checks(client: LanguageClient, tmp_path: Path):
+    """`tool = "x"`: whether the configuration reader calls it an error or passes the file over, the
+    document is checked with the defaults, and there is at most one message, naming the file."""
+    configuration = tmp_path / "pyproject.toml"
+    configuration.write_text('tool = "x"\nproject = "x"\n', encoding="utf-8")
+    uri = open_file(client, tmp_path, "app.py", "from langchain.memory import ConversationBufferMemory\n")
+    assert rows(await published(client, uri, version=1)) == [(1, "LCM100"), (1, "LCM400")]
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), types.Position(0, 35))
+    )
+    assert hover.contents.value.startswith("**LCM100** `buffer-memory`")
+    assert len(client.messages) <= 1
+    assert all(message.message.startswith(f"lint-memory: {configuration}: ") for message in client.messages), [
+        m.message for m in client.messages
+    ]

@@ -47,7 +47,7 @@ from lint_memory.frontends import lsp_convert
 from lint_memory.frontends.lsp_convert import FIX_ALL_KIND, Columns
 from lint_memory.model import Edit, FileReport, Finding, Fix
 from lint_memory.project import add_noqa, config, target
-from lint_memory.project.baseline import Baseline, BaselineError, load_baseline
+from lint_memory.project.baseline import Baseline, load_baseline
 from lint_memory.project.resolver import Resolver
 from lint_memory.project.settings import Settings
 from lint_memory.rules import has_fixes, is_diagnostic
@@ -198,10 +198,13 @@ class LintMemoryServer(LanguageServer):
         return project
 
     def _load_project(self, folder: str) -> Project:
+        """The folder's configuration, or the defaults when it cannot be read: any exception from
+        configuration loading (invalid TOML, a wrong shape, an ``extend`` cycle, an invalid glob...) is
+        shown once, naming the file, and the document is still checked."""
         try:
             settings = self._resolver.for_folder(folder)
-        except config.ConfigError as error:
-            self._warn_once(f"lint-memory: {error}; using the default settings")
+        except Exception as error:
+            self._config_problem(folder, error)
             settings = Settings()
         line: str | None
         try:
@@ -209,10 +212,15 @@ class LintMemoryServer(LanguageServer):
                 line = target.parse_setting(settings.target_langchain)
             else:
                 line = target.for_path(folder)
-        except target.TargetError as error:
-            self._warn_once(f"lint-memory: {error}")
+        except Exception as error:  # the target is then unknown: fixes that depend on it are unsafe
+            self._warn_once(f"lint-memory: {_naming_the_file(folder, error)}")
             line = None
         return Project(settings, line)
+
+    def _config_problem(self, folder: str, error: BaseException) -> None:
+        """Show a configuration problem once: the file (named by the error, or else the nearest
+        configuration file above ``folder``), the problem, and that the defaults apply."""
+        self._warn_once(f"lint-memory: {_naming_the_file(folder, error)}; using the default settings")
 
     def _refresh_baseline(self, project: Project) -> None:
         path = project.baseline_path
@@ -221,14 +229,14 @@ class LintMemoryServer(LanguageServer):
         try:
             status = os.stat(path)
             stamp: tuple[int, int] | None = (status.st_mtime_ns, status.st_size)
-        except OSError:
+        except (OSError, ValueError):
             stamp = None
         if stamp is not None and stamp == project.baseline_stamp:
             return
         project.baseline_stamp = stamp
         try:
             project.baseline = load_baseline(path)
-        except BaselineError as error:
+        except Exception as error:  # BaselineError, or anything else a hostile file causes
             project.baseline = None
             self._warn_once(f"lint-memory: {error}; showing every finding")
 
@@ -295,21 +303,34 @@ class LintMemoryServer(LanguageServer):
         if snapshot is None:
             return
         project = self.project_for(snapshot.path)
-        report = FileReport(snapshot.path)
-        if not self.excluded(snapshot.path, project.settings):
-            notebook = snapshot.cells is not None
-            report = await self._run(
-                self._worker, partial(check, snapshot.text, snapshot.path, project, is_notebook=notebook)
-            )
-            if self._snapshot(uri) != snapshot:
-                return  # edited meanwhile: the check scheduled by that edit publishes
-            if report.error:
-                self._log(types.MessageType.Error, f"checking {snapshot.path} failed: {report.error}")
+        report = await self._report(snapshot, project)
+        if self._snapshot(uri) != snapshot:
+            return  # edited meanwhile: the check scheduled by that edit publishes
+        if report.error:
+            self._log(types.MessageType.Error, f"checking {snapshot.path} failed: {report.error}")
         plan = FixPlan(report, project.target)
         if snapshot.cells is None:
             self._publish(Checked(uri, self._version(uri), snapshot.text, report.findings, self._encoding, plan))
         else:
             self._publish_notebook(uri, snapshot, plan)
+
+    async def _report(self, snapshot: Snapshot, project: Project) -> FileReport:
+        """What checking the snapshot under the project's configuration finds.  A configuration that
+        read well may still fail when used (a glob that does not compile): then it is shown once, the
+        folder falls back to the defaults until the configuration changes, and the check runs again."""
+        try:
+            if self.excluded(snapshot.path, project.settings):
+                return FileReport(snapshot.path)
+            return await self._run(
+                self._worker,
+                partial(check, snapshot.text, snapshot.path, project, is_notebook=snapshot.cells is not None),
+            )
+        except Exception as error:
+            if project.settings == Settings() and project.baseline is None:
+                raise  # not the configuration's doing
+            self._config_problem(os.path.dirname(snapshot.path), error)
+            project.settings, project.baseline, project.baseline_stamp = Settings(), None, None
+            return await self._report(snapshot, project)
 
     def _snapshot(self, uri: str) -> Snapshot | None:
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
@@ -605,6 +626,36 @@ def _kinds(only: Sequence[str] | None) -> Callable[[str], bool]:
     if not only:
         return lambda kind: True
     return lambda kind: any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
+
+
+def _naming_the_file(folder: str, error: BaseException) -> str:
+    """The error's message, led by the configuration file it is about when it does not name one."""
+    problem = str(error) or type(error).__name__
+    named = _config_file(folder)
+    if named is not None and named not in problem:
+        problem = f"{named}: {problem}"
+    return problem
+
+
+def _config_file(folder: str) -> str | None:
+    """The configuration file that governs ``folder``, for naming it in a message: the one the
+    configuration finder picks, or (when reading it is what failed) the nearest candidate above."""
+    try:
+        found = config.find_config(folder)
+        if found is not None:
+            return str(found)
+    except Exception:
+        pass
+    current = os.path.abspath(folder)
+    while True:
+        for name in (config.CONFIG_NAME, "pyproject.toml"):
+            candidate = os.path.join(current, name)
+            if os.path.isfile(candidate):
+                return candidate
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
 
 
 def _path(uri: str) -> str:
