@@ -910,3 +910,46 @@ async def test_unexpected_shape_of_pyproject_still_checks(client: LanguageClient
     assert all(message.message.startswith(f"lint-memory: {configuration}: ") for message in client.messages), [
         m.message for m in client.messages
     ]
+
+
+# --- a long check of one document ------------------------------------------------------------------
+BLOCKS = 1_000  # legacy_app.py 1,000 times: 575 kB, 16,000 lines, 7,000 findings: seconds to check
+
+
+def big_rows(shift: int = 0) -> list[tuple[int, str]]:
+    return [(row + 16 * block + shift, code) for block in range(BLOCKS) for row, code in LEGACY]
+
+
+@pytest.mark.asyncio
+async def test_a_long_check_does_not_hold_up_the_other_documents(client: LanguageClient, tmp_path: Path):
+    small = open_file(client, tmp_path, "small.py", legacy_text())
+    assert rows(await published(client, small, version=1)) == LEGACY
+    big = open_file(client, tmp_path, "big.py", legacy_text() * BLOCKS)
+
+    # while the big file is checked, the small one answers hover and gets its edits checked
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=small), types.Position(6, 15))
+    )
+    assert hover.contents.value.startswith("**LCM100** `buffer-memory`")
+    assert big not in client.published  # the hover came first
+    edit_range(client, small, 2, (11, 4), (11, 64), "pass")
+    assert rows(await published(client, small, version=2)) == LEGACY[:-1]
+    assert big not in client.published  # and so did the small file's new diagnostics
+
+    assert rows(await published(client, big, version=1, timeout=120)) == big_rows()
+
+
+@pytest.mark.asyncio
+async def test_a_newer_version_supersedes_a_queued_check(client: LanguageClient, tmp_path: Path):
+    text = legacy_text() * BLOCKS
+    big = open_file(client, tmp_path, "big.py", text)
+    change(client, big, 2, text + "x = 1\n")
+    change(client, big, 3, "import os\n" + text)
+    # a hover on the big file waits for the check of its current text, not for every version
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=big), types.Position(7, 15))
+    )
+    assert hover.contents.value.startswith("**LCM100** `buffer-memory`")
+    assert hover.range == types.Range(types.Position(7, 9), types.Position(7, 33))
+    assert [params.version for params in client.published[big]] == [3]
+    assert rows(client.published[big][0].diagnostics) == big_rows(shift=1)

@@ -27,13 +27,15 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
@@ -53,6 +55,11 @@ from lint_memory.project.settings import Settings
 from lint_memory.rules import has_fixes, is_diagnostic
 
 DEBOUNCE = 0.05  # seconds of quiet that end a burst of changes; well inside the 200 ms budget
+# A text this long is checked in a separate process: ``ast.parse`` holds the interpreter lock for
+# about a second per megabyte, which a worker thread would take from the requests of other documents.
+LARGE_TEXT = 200_000  # characters, about 5,000 lines
+CHECK_THREADS = 2  # so that one document's check never waits for another's
+CURRENT_TRIES = 3  # checks a request waits for before giving up on a document that keeps changing
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
     notebook_selector=[
@@ -177,13 +184,16 @@ class LintMemoryServer(LanguageServer):
         self._projects: dict[str, Project] = {}  # folder -> its configuration
         self._resolver = Resolver()  # each folder's nearest configuration, no command line
         self._warned: set[str] = set()
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lint-memory-check")
+        self._worker = ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="lint-memory-check")
+        self._large: ProcessPoolExecutor | None = None  # checks of large texts, one at a time
+        self._running: dict[str, Future[FileReport]] = {}  # document or notebook uri -> its check under way
         self._planner: ProcessPoolExecutor | None = None
 
     def shutdown(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
-        if self._planner is not None:
-            self._planner.shutdown(wait=False, cancel_futures=True)
+        for pool in (self._large, self._planner):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
         super().shutdown()
 
     # --- configuration ---------------------------------------------------------------------
@@ -303,7 +313,7 @@ class LintMemoryServer(LanguageServer):
         if snapshot is None:
             return
         project = self.project_for(snapshot.path)
-        report = await self._report(snapshot, project)
+        report = await self._report(uri, snapshot, project)
         if self._snapshot(uri) != snapshot:
             return  # edited meanwhile: the check scheduled by that edit publishes
         if report.error:
@@ -314,23 +324,56 @@ class LintMemoryServer(LanguageServer):
         else:
             self._publish_notebook(uri, snapshot, plan)
 
-    async def _report(self, snapshot: Snapshot, project: Project) -> FileReport:
+    async def _report(self, uri: str, snapshot: Snapshot, project: Project) -> FileReport:
         """What checking the snapshot under the project's configuration finds.  A configuration that
         read well may still fail when used (a glob that does not compile): then it is shown once, the
         folder falls back to the defaults until the configuration changes, and the check runs again."""
         try:
             if self.excluded(snapshot.path, project.settings):
                 return FileReport(snapshot.path)
-            return await self._run(
-                self._worker,
-                partial(check, snapshot.text, snapshot.path, project, is_notebook=snapshot.cells is not None),
-            )
+            notebook = snapshot.cells is not None
+            return await self._checked(uri, partial(check, snapshot.text, snapshot.path, project, is_notebook=notebook))
         except Exception as error:
             if project.settings == Settings() and project.baseline is None:
                 raise  # not the configuration's doing
             self._config_problem(os.path.dirname(snapshot.path), error)
             project.settings, project.baseline, project.baseline_stamp = Settings(), None, None
-            return await self._report(snapshot, project)
+            return await self._report(uri, snapshot, project)
+
+    async def _checked(self, uri: str, job: partial[FileReport]) -> FileReport:
+        """Run a check of ``uri`` off the event loop, after the one of an older text of the same
+        document if that still runs (so a document's checks never overlap): small texts on a worker
+        thread, large ones in the checking process.  Cancelling the caller (a newer version came)
+        drops the check if it has not started yet."""
+        previous = self._running.get(uri)
+        if previous is not None and not previous.done():
+            await asyncio.wait({asyncio.wrap_future(previous)})
+        text = job.args[0]
+        executor = self._worker if len(text) < LARGE_TEXT else self._large_checker()
+        future = executor.submit(job)
+        self._running[uri] = future
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            self._large = None  # a dead process breaks the pool: start a new one next time
+            raise
+        finally:
+            future.add_done_callback(partial(self._check_ended, asyncio.get_running_loop(), uri))
+
+    def _check_ended(self, loop: asyncio.AbstractEventLoop, uri: str, future: Future[FileReport]) -> None:
+        """Forget the ended check (called in the thread that ended it)."""
+
+        def forget() -> None:
+            if self._running.get(uri) is future:
+                del self._running[uri]
+
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the server is exiting
+            loop.call_soon_threadsafe(forget)
+
+    def _large_checker(self) -> ProcessPoolExecutor:
+        if self._large is None:
+            self._large = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._large
 
     def _snapshot(self, uri: str) -> Snapshot | None:
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
@@ -355,17 +398,20 @@ class LintMemoryServer(LanguageServer):
         return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
 
     async def current(self, uri: str) -> Checked | None:
-        """The check of ``uri``'s current text, running it now if the published one is stale."""
+        """The check of ``uri``'s current text: the published one, or else the one scheduled (waited
+        for, not started again), or a new one; None for a document that keeps changing meanwhile."""
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
         if notebook is None and uri not in self._documents:
             return None
-        checked = self.checked.get(uri)
-        if checked is None or checked.text != self.workspace.get_text_document(uri).source:
-            owner = notebook.uri if notebook is not None else uri
-            self._cancel(owner)
-            await self.refresh(owner)
+        owner = notebook.uri if notebook is not None else uri
+        for _ in range(CURRENT_TRIES):
             checked = self.checked.get(uri)
-        return checked
+            if checked is not None and checked.text == self.workspace.get_text_document(uri).source:
+                return checked
+            if owner not in self._pending:
+                self.schedule(owner)
+            await asyncio.wait({self._pending[owner]})
+        return None
 
     def _current_text(self, checked: Checked) -> bool:
         """Is ``checked`` still about the document's text (edits made for an older one would misplace)?"""
