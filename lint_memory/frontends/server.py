@@ -32,6 +32,7 @@ import json
 import logging
 import multiprocessing
 import os
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -45,7 +46,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from lint_memory import __version__, engine, runner
-from lint_memory.frontends import lsp_convert
+from lint_memory.frontends import lsp_convert, lsp_stdio
 from lint_memory.frontends.lsp_convert import FIX_ALL_KIND, Columns
 from lint_memory.model import Edit, FileReport, Finding, Fix
 from lint_memory.project import add_noqa, config, target
@@ -754,7 +755,8 @@ def _plain(method: Callable[..., Any]) -> Callable[..., Any]:
 def main() -> None:
     """Serve one client over stdin/stdout until it disconnects."""
     logging.basicConfig(level=logging.WARNING, format="lint-memory server: %(message)s")
-    build_server().start_io()
+    server = build_server()
+    sys.exit(lsp_stdio.serve(server, partial(server._log, types.MessageType.Warning)))
 
 
 if __name__ == "__main__":
