@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from lint_memory.frontends import lsp_stdio
+
 TIMEOUT = 20.0
 TEXT = "from langchain.memory import ConversationBufferMemory\n"
 
@@ -315,3 +317,47 @@ def test_the_input_ending_between_frames_is_a_normal_end(tmp_path: Path):
     status, stderr = client.close()
     assert status == 0
     assert "cannot read" not in stderr
+
+
+# --- the framer alone: however the bytes are split into reads ------------------------------------------
+STREAM = (
+    frame(b'{"jsonrpc": "2.0", "method": "a"}')
+    + b"Content-Length: 12\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
+    + b'{"id": 1}   '
+    + b"Content-Length: x\r\n\r\n"
+    + b'{"jsonrpc": "2.0", "id": 2, "method": "b"}'
+    + frame(b'{"jsonrpc": "2.0", "id": 3, "method": "c"}')
+)
+EVENTS = [
+    lsp_stdio.Frame(b'{"jsonrpc": "2.0", "method": "a"}'),
+    lsp_stdio.Frame(b'{"id": 1}   '),
+    lsp_stdio.Malformed("bad Content-Length 'x'", b'{"jsonrpc": "2.0", "id": 2, "method": "b"}'),
+    lsp_stdio.Frame(b'{"jsonrpc": "2.0", "id": 3, "method": "c"}'),
+]
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 64, len(STREAM)])
+def test_framer_gives_the_same_frames_whatever_the_reads(size: int):
+    framer = lsp_stdio.Framer()
+    events = []
+    for start in range(0, len(STREAM), size):
+        framer.feed(STREAM[start : start + size])
+        events += framer.events()
+    assert events == EVENTS
+    assert not framer.mid_frame
+
+
+def test_framer_waits_for_the_rest_of_a_body_until_the_client_pauses():
+    framer = lsp_stdio.Framer()
+    framer.feed(b'Content-Length: 30\r\n\r\n{"jsonrpc": "2.0", "id": 1}')
+    assert list(framer.events()) == []  # more may come
+    assert framer.mid_frame
+    assert list(framer.events(quiet=True)) == [
+        lsp_stdio.Malformed(
+            "Content-Length 30 is longer than the message (27 bytes came)", b'{"jsonrpc": "2.0", "id": 1}'
+        )
+    ]
+    framer.feed(b'Content-Length: 31\r\n\r\n{"jsonrpc": "2.0", "id": ')
+    assert list(framer.events(quiet=True)) == []  # not a complete value: the body is still coming
+    framer.feed(b'"abc"}')
+    assert list(framer.events()) == [lsp_stdio.Frame(b'{"jsonrpc": "2.0", "id": "abc"}')]

@@ -12,10 +12,19 @@ suppression.
 Timing: a change to a document with no check under way is checked at once; a change that comes
 while one is still pending or running (a burst of keystrokes, a multi-cursor edit) replaces it and
 waits until the document has been quiet for ``DEBOUNCE`` seconds, so a burst costs one more check,
-not one per keystroke, and only the latest text is published.  Checks run one at a time on a
-worker thread, so hover and code actions are answered meanwhile.  Fixes are planned with
-libcst, which takes a second on a 2,000-line file, so they are planned only when a code action
-asks for them, once per version, in a separate process: diagnostics never wait for them.
+not one per keystroke, and only the latest text is published.  Checks run off the event loop, so
+hover and code actions are answered meanwhile: on worker threads, one document's checks one after
+the other (a check queued for an older text is dropped when a newer one comes), and texts of
+``LARGE_TEXT`` characters and more in a separate process, because parsing them would hold the
+interpreter lock for seconds.  A request about a document waits for the check of its current text
+(the one scheduled, not another).  Fixes are planned with libcst, which takes a second on a
+2,000-line file, so they are planned only when a code action asks for them, once per version, in a
+separate process: diagnostics never wait for them.
+
+Configuration (``lsp_projects``): a configuration that cannot be read or used is shown once and
+the defaults apply.  Transport (``lsp_stdio``): malformed frames are answered with JSON-RPC errors.
+Conversions to LSP objects (``lsp_convert``): diagnostics, hover text, edits, and which findings a
+code action request is about (those in its range and those the client names).
 
 Syntax errors: a document that stops parsing mid-edit gets the single LCM901 diagnostic that
 ``lint-memory check`` reports for it, and its other diagnostics are withdrawn, because their
@@ -48,10 +57,9 @@ from pygls.uris import to_fs_path
 from lint_memory import __version__, engine, runner
 from lint_memory.frontends import lsp_convert, lsp_stdio
 from lint_memory.frontends.lsp_convert import FIX_ALL_KIND, Columns
+from lint_memory.frontends.lsp_projects import Project, Projects
 from lint_memory.model import Edit, FileReport, Finding, Fix
-from lint_memory.project import add_noqa, config, target
-from lint_memory.project.baseline import Baseline, load_baseline
-from lint_memory.project.resolver import Resolver
+from lint_memory.project import add_noqa, config
 from lint_memory.project.settings import Settings
 from lint_memory.rules import has_fixes, is_diagnostic
 
@@ -74,21 +82,6 @@ FIX_ALL_TITLE = "lint-memory: fix all auto-fixable issues in this file"
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass
-class Project:
-    """What checking a file in one folder takes: its settings, the baseline they name (loaded),
-    and the LangChain line the project targets (which decides whether a fix is safe)."""
-
-    settings: Settings
-    target: str | None = None
-    baseline: Baseline | None = None
-    baseline_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the loaded baseline file
-
-    @property
-    def baseline_path(self) -> str | None:
-        return self.settings.baseline_file
 
 
 @dataclass
@@ -182,9 +175,8 @@ class LintMemoryServer(LanguageServer):
         self._documents: set[str] = set()  # open Python text documents
         self._notebook_cells: dict[str, list[str]] = {}  # notebook uri -> cell uris last published
         self._pending: dict[str, asyncio.Task] = {}  # document or notebook uri -> scheduled check
-        self._projects: dict[str, Project] = {}  # folder -> its configuration
-        self._resolver = Resolver()  # each folder's nearest configuration, no command line
         self._warned: set[str] = set()
+        self.projects = Projects(self._warn_once)
         self._worker = ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="lint-memory-check")
         self._large: ProcessPoolExecutor | None = None  # checks of large texts, one at a time
         self._running: dict[str, Future[FileReport]] = {}  # document or notebook uri -> its check under way
@@ -199,69 +191,17 @@ class LintMemoryServer(LanguageServer):
 
     # --- configuration ---------------------------------------------------------------------
     def project_for(self, path: str) -> Project:
-        """The configuration for a file, read once per folder; the baseline is re-read when its file
-        changes (``lint-memory check --write-baseline`` rewrites it behind the editor's back)."""
+        """The configuration for a file (see ``lsp_projects``); a path that is not absolute (an
+        untitled document) counts as in the workspace folder."""
         folder = os.path.dirname(path) if os.path.isabs(path) else (self.workspace.root_path or os.getcwd())
-        project = self._projects.get(folder)
-        if project is None:
-            project = self._projects[folder] = self._load_project(folder)
-        self._refresh_baseline(project)
-        return project
-
-    def _load_project(self, folder: str) -> Project:
-        """The folder's configuration, or the defaults when it cannot be read: any exception from
-        configuration loading (invalid TOML, a wrong shape, an ``extend`` cycle, an invalid glob...) is
-        shown once, naming the file, and the document is still checked."""
-        try:
-            settings = self._resolver.for_folder(folder)
-        except Exception as error:
-            self._config_problem(folder, error)
-            settings = Settings()
-        line: str | None
-        try:
-            if settings.target_langchain is not None:
-                line = target.parse_setting(settings.target_langchain)
-            else:
-                line = target.for_path(folder)
-        except Exception as error:  # the target is then unknown: fixes that depend on it are unsafe
-            self._warn_once(f"lint-memory: {_naming_the_file(folder, error)}")
-            line = None
-        return Project(settings, line)
-
-    def _config_problem(self, folder: str, error: BaseException) -> None:
-        """Show a configuration problem once: the file (named by the error, or else the nearest
-        configuration file above ``folder``), the problem, and that the defaults apply."""
-        self._warn_once(f"lint-memory: {_naming_the_file(folder, error)}; using the default settings")
-
-    def _refresh_baseline(self, project: Project) -> None:
-        path = project.baseline_path
-        if path is None:
-            return
-        try:
-            status = os.stat(path)
-            stamp: tuple[int, int] | None = (status.st_mtime_ns, status.st_size)
-        except (OSError, ValueError):
-            stamp = None
-        if stamp is not None and stamp == project.baseline_stamp:
-            return
-        project.baseline_stamp = stamp
-        try:
-            project.baseline = load_baseline(path)
-        except Exception as error:  # BaselineError, or anything else a hostile file causes
-            project.baseline = None
-            self._warn_once(f"lint-memory: {error}; showing every finding")
+        return self.projects.for_folder(folder)
 
     def forget_projects(self, path: str | None = None) -> None:
         """Re-read the configuration: for a file's folder (on open and save), or everywhere when a
-        configuration or project file changed.  The files themselves are read again either way:
-        what is cached per folder is only the answer for a folder whose documents did not change."""
-        self._resolver.forget()
-        target.forget()
+        configuration or project file changed."""
+        self.projects.forget(None if path is None else os.path.dirname(path))
         if path is None:
-            self._projects.clear()
             self._warned.clear()
-        else:
-            self._projects.pop(os.path.dirname(path), None)
 
     def excluded(self, path: str, settings: Settings) -> bool:
         """An open file that ``lint-memory check`` would skip when walking its folder (matching
@@ -337,7 +277,7 @@ class LintMemoryServer(LanguageServer):
         except Exception as error:
             if project.settings == Settings() and project.baseline is None:
                 raise  # not the configuration's doing
-            self._config_problem(os.path.dirname(snapshot.path), error)
+            self.projects.problem(os.path.dirname(snapshot.path), error)
             project.settings, project.baseline, project.baseline_stamp = Settings(), None, None
             return await self._report(uri, snapshot, project)
 
@@ -673,36 +613,6 @@ def _kinds(only: Sequence[str] | None) -> Callable[[str], bool]:
     if not only:
         return lambda kind: True
     return lambda kind: any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
-
-
-def _naming_the_file(folder: str, error: BaseException) -> str:
-    """The error's message, led by the configuration file it is about when it does not name one."""
-    problem = str(error) or type(error).__name__
-    named = _config_file(folder)
-    if named is not None and named not in problem:
-        problem = f"{named}: {problem}"
-    return problem
-
-
-def _config_file(folder: str) -> str | None:
-    """The configuration file that governs ``folder``, for naming it in a message: the one the
-    configuration finder picks, or (when reading it is what failed) the nearest candidate above."""
-    try:
-        found = config.find_config(folder)
-        if found is not None:
-            return str(found)
-    except Exception:
-        pass
-    current = os.path.abspath(folder)
-    while True:
-        for name in (config.CONFIG_NAME, "pyproject.toml"):
-            candidate = os.path.join(current, name)
-            if os.path.isfile(candidate):
-                return candidate
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
 
 
 def _path(uri: str) -> str:
