@@ -274,6 +274,8 @@ class LintMemoryServer(LanguageServer):
                 return FileReport(snapshot.path)
             notebook = snapshot.cells is not None
             return await self._checked(uri, partial(check, snapshot.text, snapshot.path, project, is_notebook=notebook))
+        except BrokenProcessPool:
+            raise  # the checking process died: not the configuration's doing
         except Exception as error:
             if project.settings == Settings() and project.baseline is None:
                 raise  # not the configuration's doing
