@@ -37,6 +37,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import multiprocessing
@@ -668,6 +669,7 @@ def main() -> None:
     """Serve one client over stdin/stdout until it disconnects."""
     logging.basicConfig(level=logging.WARNING, format="lint-memory server: %(message)s")
     server = build_server()
+    gc.freeze()  # the modules loaded so far live as long as the server: no collection need look at them
     sys.exit(lsp_stdio.serve(server, partial(server._log, types.MessageType.Warning)))
 
 
