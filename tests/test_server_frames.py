@@ -23,6 +23,8 @@ import pytest
 from lint_memory.frontends import lsp_stdio
 
 TIMEOUT = 20.0
+SERVER = [sys.executable, "-m", "lint_memory.frontends.server"]
+CLI_SERVER = [sys.executable, "-m", "lint_memory", "server"]  # `lint-memory server`, as editors start it
 TEXT = "from langchain.memory import ConversationBufferMemory\n"
 
 
@@ -34,9 +36,9 @@ def frame(body: bytes | dict) -> bytes:
 class RawClient:
     """Speaks to the server subprocess in bytes, reading its frames with a timeout."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, command: list[str] = SERVER) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lint_memory.frontends.server"],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -286,9 +288,10 @@ def test_blank_lines_between_frames_are_ignored(server: RawClient):
 
 
 # --- a stream that cannot be resynchronised ------------------------------------------------------------
-def test_the_input_ending_inside_a_frame_exits_with_a_message(tmp_path: Path):
+@pytest.mark.parametrize("command", [SERVER, CLI_SERVER], ids=["module", "cli"])
+def test_the_input_ending_inside_a_frame_exits_with_a_message(tmp_path: Path, command: list[str]):
     (tmp_path / "app.py").write_text(TEXT, encoding="utf-8")
-    client = RawClient(tmp_path)
+    client = RawClient(tmp_path, command)
     client.start(tmp_path)
     client.send(b'Content-Length: 100\r\n\r\n{"jsonrpc": "2.0", "id": 1, ')
     status, stderr = client.close()
