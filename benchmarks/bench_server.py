@@ -13,9 +13,13 @@ a quiet moment is checked at once; the debounce applies to bursts).  The baselin
   places, 30 findings;
 - ``dense``: legacy code on every screen, about 800 findings (the largest payload to publish).
 
-A last scenario types a comment line, 10 keystrokes 20 ms apart (faster than a check), and reports
+A third scenario types a comment line, 10 keystrokes 20 ms apart (faster than a check), and reports
 how long after the last keystroke the final diagnostics arrive and how many publications the burst
 caused: one per burst, not one per keystroke.
+
+The last one opens a 5 MB module (``--big-mb``) and, while it is checked (seconds), hovers on the
+``typical`` file again and again: the hover latencies show that the long check does not hold up
+requests about other documents (it runs in a separate process; before, a hover waited 4.5 s).
 
 The budget: the 90th percentile of didChange -> publishDiagnostics is within 200 ms.  Wall times
 suffer from whatever else runs on the machine, so the server's CPU time per edit (from /proc) is
@@ -23,6 +27,7 @@ printed next to the engine's CPU time too.
 
     python benchmarks/bench_server.py                 # 40 edits per file
     python benchmarks/bench_server.py --edits 100
+    python benchmarks/bench_server.py --big-mb 0   # without the large-document scenario
 """
 
 from __future__ import annotations
@@ -121,6 +126,13 @@ def top_level_line(text: str, start: int) -> int:
     statement there keeps the module valid."""
     rows = text.split("\n")
     return next(row for row in range(start, len(rows)) if rows[row].startswith(("class ", "def ", "@")))
+
+
+def flagged_position(text: str) -> types.Position:
+    """Where the first ``ConversationBufferMemory(`` call of ``text`` is (a flagged name to hover on)."""
+    rows = text.split("\n")
+    row = next(index for index, line in enumerate(rows) if "= ConversationBufferMemory(" in line)
+    return types.Position(row, rows[row].index("ConversationBufferMemory") + 2)
 
 
 def engine_ms(text: str, path: str, runs: int) -> tuple[float, float, int]:
@@ -249,13 +261,37 @@ class Bench:
         await asyncio.sleep(0.3)  # let any stray publication arrive before counting
         return (arrived - sent) * 1000, self.published.get(uri, 0) - before
 
+    async def hovers_during_open(
+        self, uri: str, text: str, other: str, position: types.Position
+    ) -> tuple[float, list[float]]:
+        """Open ``text`` as ``uri`` and hover on ``other`` until ``uri``'s diagnostics arrive; returns the
+        ms from the open to those diagnostics and each hover's latency in ms."""
+        done = self.expect(uri, 1)
+        sent = time.perf_counter()
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
+        )
+        latencies = []
+        while not done.done():
+            start = time.perf_counter()
+            hover = await self.client.text_document_hover_async(
+                types.HoverParams(types.TextDocumentIdentifier(uri=other), position)
+            )
+            if hover is None:
+                raise SystemExit("the hover on the other file found nothing")
+            if not done.done():  # only hovers answered while the big check was still running count
+                latencies.append((time.perf_counter() - start) * 1000)
+            await asyncio.sleep(0.02)
+        arrived, _ = await asyncio.wait_for(done, 300)
+        return (arrived - sent) * 1000, latencies
+
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def main_async(edits: int) -> int:
+async def main_async(edits: int, big_mb: float) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"lint-memory server: didChange -> publishDiagnostics, {edits} edits per file "
@@ -295,12 +331,29 @@ async def main_async(edits: int) -> int:
                 )
                 if name == "typical":
                     after, publications = await bench.burst(path.as_uri(), edits + 2, middle)
+                    typical = path.as_uri()
+            if big_mb > 0:
+                big_text = module(40) * max(1, round(big_mb * 1_000_000 / len(module(40))))
+                big_path = root / "big.py"
+                big_path.write_text(big_text, encoding="utf-8")
+                position = flagged_position(module(40))
+                big_ms, hovers = await bench.hovers_during_open(big_path.as_uri(), big_text, typical, position)
         finally:
             await bench.stop()
     print(
         f"\ntyping burst on `typical` (10 keystrokes, 20 ms apart): diagnostics {after:.1f} ms after the "
         f"last keystroke, {publications} publication(s) for 10 changes"
     )
+    if big_mb > 0:
+        size = len(big_text) / 1_000_000
+        if hovers:
+            hover_report = (
+                f"{len(hovers)} hovers on `typical` meanwhile: median {statistics.median(hovers):.1f} ms, "
+                f"max {max(hovers):.1f} ms"
+            )
+        else:
+            hover_report = "no hover was answered before its diagnostics"
+        print(f"a {size:.1f} MB file opened: its diagnostics after {big_ms:.0f} ms; {hover_report}")
     print("server = check + LSP conversion + JSON both ways (wall, ms); engine = runner.check_text in this process")
     print(
         "CPU/edit = the server process's CPU time per edit, engine CPU = the engine's: the load on a shared "
@@ -312,7 +365,11 @@ async def main_async(edits: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--edits", type=int, default=40, help="edits per file (default 40)")
-    return asyncio.run(main_async(parser.parse_args().edits))
+    parser.add_argument(
+        "--big-mb", type=float, default=5.0, help="size of the large file in MB, 0 for none (default 5)"
+    )
+    arguments = parser.parse_args()
+    return asyncio.run(main_async(arguments.edits, arguments.big_mb))
 
 
 if __name__ == "__main__":

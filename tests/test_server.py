@@ -20,6 +20,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from lint_memory.frontends.server import FIX_ALL_TITLE
+
 FIXTURES = Path(__file__).parent / "fixtures" / "server"
 SHORT_TERM_URL = "https://docs.langchain.com/oss/python/langchain/short-term-memory"
 V1_MIGRATION_URL = "https://docs.langchain.com/oss/python/migrate/langchain-v1"
@@ -313,10 +315,16 @@ async def test_hover_explains_the_rule(client: LanguageClient, tmp_path: Path):
 
 
 # --- code actions ----------------------------------------------------------------------------------
+def _under(diagnostic: types.Diagnostic, at: types.Position) -> bool:
+    start, end = diagnostic.range.start, diagnostic.range.end
+    return (start.line, start.character) <= (at.line, at.character) <= (end.line, end.character)
+
+
 async def quick_fixes(client: LanguageClient, uri: str, line: int, character: int) -> list[types.CodeAction]:
+    """The quick fixes at the cursor, asked as VS Code asks: with the diagnostics under the cursor."""
     at = types.Position(line, character)
     context = types.CodeActionContext(
-        diagnostics=[d for d in client.diagnostics[uri] if d.range.start.line == line],
+        diagnostics=[d for d in client.diagnostics[uri] if _under(d, at)],
         only=[types.CodeActionKind.QuickFix],
     )
     actions = await client.text_document_code_action_async(
@@ -701,3 +709,247 @@ async def test_structural_migration_as_a_quick_fix(client: LanguageClient, tmp_p
     assert apply(text, edits_for(fix, uri)) == (fixtures / "buffer_predict_function.after.py").read_text(
         encoding="utf-8"
     )
+
+
+async def code_actions(
+    client: LanguageClient,
+    uri: str,
+    start: tuple[int, int],
+    end: tuple[int, int] | None = None,
+    *,
+    diagnostics: list[types.Diagnostic] | None = None,
+    only: list[str] | None = None,
+) -> list[types.CodeAction]:
+    context = types.CodeActionContext(diagnostics=diagnostics or [], only=only)
+    where = types.Range(types.Position(*start), types.Position(*(end or start)))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(types.TextDocumentIdentifier(uri=uri), where, context)
+    )
+    return list(actions or [])
+
+
+def titles(actions: list[types.CodeAction]) -> list[tuple[str, str]]:
+    return [(action.kind, action.title) for action in actions]
+
+
+IMPORT_FIX = "lint-memory: Import `ConversationBufferMemory` from `langchain_classic.memory`"
+SUPPRESS = "lint-memory: suppress {0} with `# noqa: {0}`"
+QUICKFIX = types.CodeActionKind.QuickFix
+
+
+@pytest.mark.asyncio
+async def test_code_actions_for_the_diagnostics_the_client_names(any_client: LanguageClient, tmp_path: Path):
+    """Neovim 0.7-0.9 ask with the cursor as a zero-width range plus the diagnostics of its row."""
+    client = any_client
+    text = "from langchain.memory import ConversationBufferMemory\n\nmemory = ConversationBufferMemory()\n"
+    uri = open_file(client, tmp_path, "app.py", text)
+    published_now = await published(client, uri, version=1)
+    assert rows(published_now) == [(1, "LCM100"), (1, "LCM400"), (3, "LCM100")]
+    row_1 = published_now[:2]
+
+    # the cursor is on no finding, and none is named
+    assert await code_actions(client, uri, (0, 0), only=[QUICKFIX]) == []
+    actions = await code_actions(client, uri, (0, 0), diagnostics=row_1, only=[QUICKFIX])
+    assert titles(actions) == [
+        (QUICKFIX, f"{IMPORT_FIX} (unsafe)"),
+        (QUICKFIX, SUPPRESS.format("LCM100")),
+        (QUICKFIX, SUPPRESS.format("LCM400")),
+    ]
+    assert [[(d.code, d.range) for d in action.diagnostics] for action in actions] == [
+        [("LCM400", row_1[1].range)],
+        [("LCM100", row_1[0].range)],
+        [("LCM400", row_1[1].range)],
+    ]
+    fixed = apply(text, edits_for(actions[0], uri))
+    assert fixed.split("\n")[0] == "from langchain_classic.memory import ConversationBufferMemory"
+    # a named diagnostic elsewhere than the range counts too: the row 3 one, asked about from row 2
+    actions = await code_actions(client, uri, (1, 0), diagnostics=published_now[2:], only=[QUICKFIX])
+    assert titles(actions) == [(QUICKFIX, SUPPRESS.format("LCM100"))]
+    assert apply(text, edits_for(actions[0], uri)).split("\n")[2] == (
+        "memory = ConversationBufferMemory()  # noqa: LCM100"
+    )
+
+
+@pytest.mark.asyncio
+async def test_code_actions_for_a_whole_row_and_for_several_findings(client: LanguageClient, tmp_path: Path):
+    text = "from langchain.memory import ConversationBufferMemory\nmemory = ConversationBufferMemory()\n"
+    uri = open_file(client, tmp_path, "app.py", text)
+    assert rows(await published(client, uri, version=1)) == [(1, "LCM100"), (1, "LCM400"), (2, "LCM100")]
+
+    # the whole first row (column 0 to column 0 of the next): its two findings, not the next row's
+    actions = await code_actions(client, uri, (0, 0), (1, 0), only=[QUICKFIX])
+    assert titles(actions) == [
+        (QUICKFIX, f"{IMPORT_FIX} (unsafe)"),
+        (QUICKFIX, SUPPRESS.format("LCM100")),
+        (QUICKFIX, SUPPRESS.format("LCM400")),
+    ]
+    assert [d.range.start.line for d in actions[1].diagnostics] == [0]
+    # a selection over both rows: one suppression per code, covering every finding of that code
+    actions = await code_actions(client, uri, (0, 0), (2, 0), only=[QUICKFIX])
+    assert titles(actions) == titles(actions[:1]) + [
+        (QUICKFIX, SUPPRESS.format("LCM100")),
+        (QUICKFIX, SUPPRESS.format("LCM400")),
+    ]
+    assert [d.range.start.line for d in actions[1].diagnostics] == [0, 1]
+    assert apply(text, edits_for(actions[1], uri)) == (
+        "from langchain.memory import ConversationBufferMemory  # noqa: LCM100\n"
+        "memory = ConversationBufferMemory()  # noqa: LCM100\n"
+    )
+
+
+@pytest.mark.asyncio
+async def test_code_actions_only_the_kinds_asked_for(client: LanguageClient, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.lint-memory]\ntarget-langchain = "1"\n', encoding="utf-8")
+    text = "from langchain.memory import ConversationBufferMemory\n"
+    uri = open_file(client, tmp_path, "app.py", text)
+    diagnostics = await published(client, uri, version=1)
+    assert rows(diagnostics) == [(1, "LCM100"), (1, "LCM400")]
+    fix_all = ("source.fixAll.lint-memory", FIX_ALL_TITLE)
+    quick = [(QUICKFIX, IMPORT_FIX), (QUICKFIX, SUPPRESS.format("LCM100")), (QUICKFIX, SUPPRESS.format("LCM400"))]
+
+    async def kinds(only: list[str] | None) -> list[tuple[str, str]]:
+        return titles(await code_actions(client, uri, (0, 0), diagnostics=diagnostics, only=only))
+
+    assert await kinds(None) == [*quick, fix_all]
+    assert await kinds([QUICKFIX]) == quick
+    assert await kinds([types.CodeActionKind.SourceFixAll]) == [fix_all]
+    assert await kinds([types.CodeActionKind.Source]) == [fix_all]  # a prefix of the kind
+    assert await kinds(["source.fixAll.lint-memory"]) == [fix_all]
+    assert await kinds([types.CodeActionKind.Refactor, "source.organizeImports"]) == []
+    assert await kinds([types.CodeActionKind.SourceFixAll, QUICKFIX]) == [*quick, fix_all]
+
+
+@pytest.mark.asyncio
+async def test_migration_quick_fix_for_the_named_diagnostic(client: LanguageClient, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.lint-memory]\ntarget-langchain = "1"\n', encoding="utf-8")
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "migrate"
+    text = (fixtures / "buffer_predict_function.before.py").read_text(encoding="utf-8")
+    uri = open_file(client, tmp_path, "app.py", text)
+    diagnostics = await published(client, uri, version=1)
+    row_10 = [d for d in diagnostics if d.range.start.line == 9]
+    assert [d.code for d in row_10] == ["LCM301", "LCM300", "LCM100"]
+    actions = await code_actions(client, uri, (9, 0), diagnostics=row_10, only=[QUICKFIX])
+    assert titles(actions) == [
+        (QUICKFIX, "lint-memory: Migrate to `create_agent` with a checkpointer (unsafe)"),
+        (QUICKFIX, SUPPRESS.format("LCM301")),
+        (QUICKFIX, SUPPRESS.format("LCM300")),
+        (QUICKFIX, SUPPRESS.format("LCM100")),
+    ]
+    assert [[d.code for d in action.diagnostics] for action in actions] == [
+        ["LCM301"],
+        ["LCM301"],
+        ["LCM300"],
+        ["LCM100"],
+    ]
+    assert apply(text, edits_for(actions[0], uri)) == (fixtures / "buffer_predict_function.after.py").read_text(
+        encoding="utf-8"
+    )
+
+
+BROKEN_CONFIGURATIONS = {
+    "invalid TOML": ("pyproject.toml", "[tool.lint-memory\nselect = 1\n", "not valid TOML"),
+    "table of the wrong type": ("pyproject.toml", "[tool]\nlint-memory = 3\n", "must be a table"),
+    "key of the wrong type": ("pyproject.toml", '[tool.lint-memory]\nselect = "LCM1"\n', "select"),
+    "extend cycle": ("lint-memory.toml", 'extend = "lint-memory.toml"\n', "cycle"),
+    "invalid exclude glob": ("pyproject.toml", '[tool.lint-memory]\nexclude = ["[z-a]"]\n', "z-a"),
+    "invalid per-file-ignores glob": (
+        "pyproject.toml",
+        '[tool.lint-memory]\nper-file-ignores = { "[z-a]" = ["LCM1"] }\n',
+        "z-a",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_CONFIGURATIONS))
+@pytest.mark.asyncio
+async def test_broken_configuration_still_checks_and_says_so_once(client: LanguageClient, tmp_path: Path, case: str):
+    name, content, problem = BROKEN_CONFIGURATIONS[case]
+    configuration = tmp_path / name
+    configuration.write_text(content, encoding="utf-8")
+    text = "from langchain.memory import ConversationBufferMemory\n"
+    uri = open_file(client, tmp_path, "app.py", text)
+    assert rows(await published(client, uri, version=1)) == [(1, "LCM100"), (1, "LCM400")]  # the defaults
+
+    # hover and code actions answer
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), types.Position(0, 35))
+    )
+    assert hover.contents.value.startswith("**LCM100** `buffer-memory`")
+    assert titles(await code_actions(client, uri, (0, 35), only=[QUICKFIX])) == [
+        (QUICKFIX, f"{IMPORT_FIX} (unsafe)"),
+        (QUICKFIX, SUPPRESS.format("LCM100")),
+        (QUICKFIX, SUPPRESS.format("LCM400")),
+    ]
+    # more documents and edits under the same configuration: still one message
+    other = open_file(client, tmp_path, "other.py", "memory = 1\n")
+    assert rows(await published(client, other, version=1)) == []
+    change(client, uri, 2, text + "x = 1\n")
+    assert rows(await published(client, uri, version=2)) == [(1, "LCM100"), (1, "LCM400")]
+
+    [message] = client.messages
+    assert message.type == types.MessageType.Warning
+    assert message.message.startswith(f"lint-memory: {configuration}: "), message.message
+    assert message.message.endswith("; using the default settings")
+    assert problem in message.message
+    assert not [entry for entry in client.log_messages if entry.type == types.MessageType.Error]
+
+
+@pytest.mark.asyncio
+async def test_unexpected_shape_of_pyproject_still_checks(client: LanguageClient, tmp_path: Path):
+    """`tool = "x"`: whether the configuration reader calls it an error or passes the file over, the
+    document is checked with the defaults, and there is at most one message, naming the file."""
+    configuration = tmp_path / "pyproject.toml"
+    configuration.write_text('tool = "x"\nproject = "x"\n', encoding="utf-8")
+    uri = open_file(client, tmp_path, "app.py", "from langchain.memory import ConversationBufferMemory\n")
+    assert rows(await published(client, uri, version=1)) == [(1, "LCM100"), (1, "LCM400")]
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), types.Position(0, 35))
+    )
+    assert hover.contents.value.startswith("**LCM100** `buffer-memory`")
+    assert len(client.messages) <= 1
+    assert all(message.message.startswith(f"lint-memory: {configuration}: ") for message in client.messages), [
+        m.message for m in client.messages
+    ]
+
+
+# --- a long check of one document ------------------------------------------------------------------
+BLOCKS = 1_000  # legacy_app.py 1,000 times: 575 kB, 16,000 lines, 7,000 findings: seconds to check
+
+
+def big_rows(shift: int = 0) -> list[tuple[int, str]]:
+    return [(row + 16 * block + shift, code) for block in range(BLOCKS) for row, code in LEGACY]
+
+
+@pytest.mark.asyncio
+async def test_a_long_check_does_not_hold_up_the_other_documents(client: LanguageClient, tmp_path: Path):
+    small = open_file(client, tmp_path, "small.py", legacy_text())
+    assert rows(await published(client, small, version=1)) == LEGACY
+    big = open_file(client, tmp_path, "big.py", legacy_text() * BLOCKS)
+
+    # while the big file is checked, the small one answers hover and gets its edits checked
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=small), types.Position(6, 15))
+    )
+    assert hover.contents.value.startswith("**LCM100** `buffer-memory`")
+    assert big not in client.published  # the hover came first
+    edit_range(client, small, 2, (11, 4), (11, 64), "pass")
+    assert rows(await published(client, small, version=2)) == LEGACY[:-1]
+    assert big not in client.published  # and so did the small file's new diagnostics
+
+    assert rows(await published(client, big, version=1, timeout=120)) == big_rows()
+
+
+@pytest.mark.asyncio
+async def test_a_newer_version_supersedes_a_queued_check(client: LanguageClient, tmp_path: Path):
+    text = legacy_text() * BLOCKS
+    big = open_file(client, tmp_path, "big.py", text)
+    change(client, big, 2, text + "x = 1\n")
+    change(client, big, 3, "import os\n" + text)
+    # a hover on the big file waits for the check of its current text, not for every version
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=big), types.Position(7, 15))
+    )
+    assert hover.contents.value.startswith("**LCM100** `buffer-memory`")
+    assert hover.range == types.Range(types.Position(7, 9), types.Position(7, 33))
+    assert [params.version for params in client.published[big]] == [3]
+    assert rows(client.published[big][0].diagnostics) == big_rows(shift=1)

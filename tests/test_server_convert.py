@@ -85,12 +85,49 @@ def test_hover_sections_per_rule():
     assert explained.startswith("**LCM901** `syntax-error`: The file could not be parsed")
 
 
-def test_contains_and_overlaps_include_both_ends():
+def test_contains_and_a_cursor_include_both_ends():
     finding = Finding("LCM100", "", 2, 4, 2, 10, "ConversationBufferMemory")
     assert lsp_convert.contains(finding, 2, 4) and lsp_convert.contains(finding, 2, 10)
     assert not lsp_convert.contains(finding, 2, 11) and not lsp_convert.contains(finding, 1, 5)
-    assert lsp_convert.overlaps(finding, (1, 0), (2, 4))
-    assert not lsp_convert.overlaps(finding, (2, 11), (3, 0))
+    assert lsp_convert.overlaps(finding, (2, 4), (2, 4)) and lsp_convert.overlaps(finding, (2, 10), (2, 10))
+    assert not lsp_convert.overlaps(finding, (2, 3), (2, 3)) and not lsp_convert.overlaps(finding, (2, 11), (2, 11))
+
+
+def test_a_selection_must_share_a_character_with_the_finding():
+    finding = Finding("LCM100", "", 2, 4, 2, 10, "ConversationBufferMemory")
+    assert lsp_convert.overlaps(finding, (1, 0), (2, 5))
+    assert lsp_convert.overlaps(finding, (2, 9), (3, 0))
+    assert lsp_convert.overlaps(finding, (2, 5), (2, 6))  # inside it
+    assert lsp_convert.overlaps(finding, (2, 0), (3, 0))  # the whole row
+    assert not lsp_convert.overlaps(finding, (1, 0), (2, 4))  # ends where it starts
+    assert not lsp_convert.overlaps(finding, (2, 10), (3, 0))  # starts where it ends
+    at_column_0 = Finding("LCM100", "", 3, 0, 3, 6, "ConversationBufferMemory")
+    assert not lsp_convert.overlaps(at_column_0, (2, 0), (3, 0))  # the previous whole row
+
+
+def test_code_action_findings_in_the_range_or_named_by_the_client():
+    text = "from langchain.memory import ConversationBufferMemory\nx = 1\nmemory = ConversationBufferMemory()\n"
+    found = findings(text)
+    assert [(f.line, f.code) for f in found] == [(1, "LCM100"), (1, "LCM400"), (3, "LCM100")]
+    columns = Columns(text, UTF16)
+
+    def at(line: int, character: int, end_line: int | None = None, end_character: int = 0) -> types.Range:
+        end = types.Position(line if end_line is None else end_line, character if end_line is None else end_character)
+        return types.Range(types.Position(line, character), end)
+
+    published = [lsp_convert.diagnostic(finding, columns) for finding in found]
+    # Neovim 0.7-0.9: the cursor at column 0, with the diagnostics of its row
+    assert lsp_convert.for_code_action(found, columns, at(0, 0), published[:2]) == found[:2]
+    assert lsp_convert.for_code_action(found, columns, at(0, 0), []) == []
+    # a diagnostic named by the client is found wherever the range is; another tool's is not
+    assert lsp_convert.for_code_action(found, columns, at(1, 0), [published[2]]) == [found[2]]
+    foreign = types.Diagnostic(published[2].range, "x", code="LCM100", source="ruff")
+    moved = types.Diagnostic(at(2, 10, 2, 33), "x", code="LCM100", source="lint-memory")
+    assert lsp_convert.for_code_action(found, columns, at(1, 0), [foreign, moved]) == []
+    # a whole row, and a range over several findings
+    assert lsp_convert.for_code_action(found, columns, at(0, 0, 1, 0), []) == found[:2]
+    assert lsp_convert.for_code_action(found, columns, at(2, 0, 3, 0), []) == [found[2]]
+    assert lsp_convert.for_code_action(found, columns, at(0, 40, 2, 12), []) == found
 
 
 def test_combined_edits_collapse_repeats_and_leave_out_clashes():

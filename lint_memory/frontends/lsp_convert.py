@@ -8,7 +8,7 @@ encoding (UTF-16 unless the client negotiated UTF-8 or UTF-32).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from lsprotocol import types
 
@@ -67,7 +67,33 @@ def contains(finding: Finding, row: int, col: int) -> bool:
 
 
 def overlaps(finding: Finding, start: tuple[int, int], end: tuple[int, int]) -> bool:
-    return (finding.line, finding.col) <= end and start <= (finding.end_line, finding.end_col)
+    """True when the finding lies (partly) in the range from ``start`` to ``end``.  An empty range is
+    the cursor, which may sit at either end of the finding; a selection must share a character with
+    it, so that a whole-row range (from column 0 to column 0 of the next row) leaves the next row out."""
+    finding_start, finding_end = (finding.line, finding.col), (finding.end_line, finding.end_col)
+    if start == end:
+        return finding_start <= start <= finding_end
+    return (finding_start < end and start < finding_end) or start <= finding_start < end
+
+
+def named(finding: Finding, columns: Columns, diagnostics: Iterable[types.Diagnostic]) -> bool:
+    """Is ``finding`` one of the client's ``diagnostics`` (the ``context.diagnostics`` of a code action
+    request): same code and range, published by lint-memory (or with the source left out)?"""
+    wanted = columns.range(finding.line, finding.col, finding.end_line, finding.end_col)
+    return any(
+        diagnostic.code == finding.code and diagnostic.range == wanted and diagnostic.source in (None, SOURCE)
+        for diagnostic in diagnostics
+    )
+
+
+def for_code_action(
+    findings: Iterable[Finding], columns: Columns, where: types.Range, diagnostics: Sequence[types.Diagnostic]
+) -> list[Finding]:
+    """The findings a code action request is about: those in its range, and those the client names in
+    ``context.diagnostics`` wherever they are (Neovim 0.7-0.9 sends the cursor position as the range,
+    with the diagnostics of the cursor's line), in the order of ``findings``."""
+    start, end = columns.engine(where.start), columns.engine(where.end)
+    return [finding for finding in findings if overlaps(finding, start, end) or named(finding, columns, diagnostics)]
 
 
 # --- hover -----------------------------------------------------------------------------------

@@ -12,10 +12,19 @@ suppression.
 Timing: a change to a document with no check under way is checked at once; a change that comes
 while one is still pending or running (a burst of keystrokes, a multi-cursor edit) replaces it and
 waits until the document has been quiet for ``DEBOUNCE`` seconds, so a burst costs one more check,
-not one per keystroke, and only the latest text is published.  Checks run one at a time on a
-worker thread, so hover and code actions are answered meanwhile.  Fixes are planned with
-libcst, which takes a second on a 2,000-line file, so they are planned only when a code action
-asks for them, once per version, in a separate process: diagnostics never wait for them.
+not one per keystroke, and only the latest text is published.  Checks run off the event loop, so
+hover and code actions are answered meanwhile: on worker threads, one document's checks one after
+the other (a check queued for an older text is dropped when a newer one comes), and texts of
+``LARGE_TEXT`` characters and more in a separate process, because parsing them would hold the
+interpreter lock for seconds.  A request about a document waits for the check of its current text
+(the one scheduled, not another).  Fixes are planned with libcst, which takes a second on a
+2,000-line file, so they are planned only when a code action asks for them, once per version, in a
+separate process: diagnostics never wait for them.
+
+Configuration (``lsp_projects``): a configuration that cannot be read or used is shown once and
+the defaults apply.  Transport (``lsp_stdio``): malformed frames are answered with JSON-RPC errors.
+Conversions to LSP objects (``lsp_convert``): diagnostics, hover text, edits, and which findings a
+code action request is about (those in its range and those the client names).
 
 Syntax errors: a document that stops parsing mid-edit gets the single LCM901 diagnostic that
 ``lint-memory check`` reports for it, and its other diagnostics are withdrawn, because their
@@ -27,13 +36,17 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
+import gc
 import json
 import logging
 import multiprocessing
 import os
+import sys
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
@@ -43,16 +56,20 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from lint_memory import __version__, engine, runner
-from lint_memory.frontends import lsp_convert
+from lint_memory.frontends import lsp_convert, lsp_stdio
 from lint_memory.frontends.lsp_convert import FIX_ALL_KIND, Columns
+from lint_memory.frontends.lsp_projects import Project, Projects
 from lint_memory.model import Edit, FileReport, Finding, Fix
-from lint_memory.project import add_noqa, config, target
-from lint_memory.project.baseline import Baseline, BaselineError, load_baseline
-from lint_memory.project.resolver import Resolver
+from lint_memory.project import add_noqa, config
 from lint_memory.project.settings import Settings
 from lint_memory.rules import has_fixes, is_diagnostic
 
 DEBOUNCE = 0.05  # seconds of quiet that end a burst of changes; well inside the 200 ms budget
+# A text this long is checked in a separate process: ``ast.parse`` holds the interpreter lock for
+# about a second per megabyte, which a worker thread would take from the requests of other documents.
+LARGE_TEXT = 200_000  # characters, about 5,000 lines
+CHECK_THREADS = 2  # so that one document's check never waits for another's
+CURRENT_TRIES = 3  # checks a request waits for before giving up on a document that keeps changing
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
     notebook_selector=[
@@ -66,21 +83,6 @@ FIX_ALL_TITLE = "lint-memory: fix all auto-fixable issues in this file"
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass
-class Project:
-    """What checking a file in one folder takes: its settings, the baseline they name (loaded),
-    and the LangChain line the project targets (which decides whether a fix is safe)."""
-
-    settings: Settings
-    target: str | None = None
-    baseline: Baseline | None = None
-    baseline_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the loaded baseline file
-
-    @property
-    def baseline_path(self) -> str | None:
-        return self.settings.baseline_file
 
 
 @dataclass
@@ -174,75 +176,33 @@ class LintMemoryServer(LanguageServer):
         self._documents: set[str] = set()  # open Python text documents
         self._notebook_cells: dict[str, list[str]] = {}  # notebook uri -> cell uris last published
         self._pending: dict[str, asyncio.Task] = {}  # document or notebook uri -> scheduled check
-        self._projects: dict[str, Project] = {}  # folder -> its configuration
-        self._resolver = Resolver()  # each folder's nearest configuration, no command line
         self._warned: set[str] = set()
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lint-memory-check")
+        self.projects = Projects(self._warn_once)
+        self._worker = ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="lint-memory-check")
+        self._large: ProcessPoolExecutor | None = None  # checks of large texts, one at a time
+        self._running: dict[str, Future[FileReport]] = {}  # document or notebook uri -> its check under way
         self._planner: ProcessPoolExecutor | None = None
 
     def shutdown(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
-        if self._planner is not None:
-            self._planner.shutdown(wait=False, cancel_futures=True)
+        for pool in (self._large, self._planner):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
         super().shutdown()
 
     # --- configuration ---------------------------------------------------------------------
     def project_for(self, path: str) -> Project:
-        """The configuration for a file, read once per folder; the baseline is re-read when its file
-        changes (``lint-memory check --write-baseline`` rewrites it behind the editor's back)."""
+        """The configuration for a file (see ``lsp_projects``); a path that is not absolute (an
+        untitled document) counts as in the workspace folder."""
         folder = os.path.dirname(path) if os.path.isabs(path) else (self.workspace.root_path or os.getcwd())
-        project = self._projects.get(folder)
-        if project is None:
-            project = self._projects[folder] = self._load_project(folder)
-        self._refresh_baseline(project)
-        return project
-
-    def _load_project(self, folder: str) -> Project:
-        try:
-            settings = self._resolver.for_folder(folder)
-        except config.ConfigError as error:
-            self._warn_once(f"lint-memory: {error}; using the default settings")
-            settings = Settings()
-        line: str | None
-        try:
-            if settings.target_langchain is not None:
-                line = target.parse_setting(settings.target_langchain)
-            else:
-                line = target.for_path(folder)
-        except target.TargetError as error:
-            self._warn_once(f"lint-memory: {error}")
-            line = None
-        return Project(settings, line)
-
-    def _refresh_baseline(self, project: Project) -> None:
-        path = project.baseline_path
-        if path is None:
-            return
-        try:
-            status = os.stat(path)
-            stamp: tuple[int, int] | None = (status.st_mtime_ns, status.st_size)
-        except OSError:
-            stamp = None
-        if stamp is not None and stamp == project.baseline_stamp:
-            return
-        project.baseline_stamp = stamp
-        try:
-            project.baseline = load_baseline(path)
-        except BaselineError as error:
-            project.baseline = None
-            self._warn_once(f"lint-memory: {error}; showing every finding")
+        return self.projects.for_folder(folder)
 
     def forget_projects(self, path: str | None = None) -> None:
         """Re-read the configuration: for a file's folder (on open and save), or everywhere when a
-        configuration or project file changed.  The files themselves are read again either way:
-        what is cached per folder is only the answer for a folder whose documents did not change."""
-        self._resolver.forget()
-        target.forget()
+        configuration or project file changed."""
+        self.projects.forget(None if path is None else os.path.dirname(path))
         if path is None:
-            self._projects.clear()
             self._warned.clear()
-        else:
-            self._projects.pop(os.path.dirname(path), None)
 
     def excluded(self, path: str, settings: Settings) -> bool:
         """An open file that ``lint-memory check`` would skip when walking its folder (matching
@@ -295,21 +255,69 @@ class LintMemoryServer(LanguageServer):
         if snapshot is None:
             return
         project = self.project_for(snapshot.path)
-        report = FileReport(snapshot.path)
-        if not self.excluded(snapshot.path, project.settings):
-            notebook = snapshot.cells is not None
-            report = await self._run(
-                self._worker, partial(check, snapshot.text, snapshot.path, project, is_notebook=notebook)
-            )
-            if self._snapshot(uri) != snapshot:
-                return  # edited meanwhile: the check scheduled by that edit publishes
-            if report.error:
-                self._log(types.MessageType.Error, f"checking {snapshot.path} failed: {report.error}")
+        report = await self._report(uri, snapshot, project)
+        if self._snapshot(uri) != snapshot:
+            return  # edited meanwhile: the check scheduled by that edit publishes
+        if report.error:
+            self._log(types.MessageType.Error, f"checking {snapshot.path} failed: {report.error}")
         plan = FixPlan(report, project.target)
         if snapshot.cells is None:
             self._publish(Checked(uri, self._version(uri), snapshot.text, report.findings, self._encoding, plan))
         else:
             self._publish_notebook(uri, snapshot, plan)
+
+    async def _report(self, uri: str, snapshot: Snapshot, project: Project) -> FileReport:
+        """What checking the snapshot under the project's configuration finds.  A configuration that
+        read well may still fail when used (a glob that does not compile): then it is shown once, the
+        folder falls back to the defaults until the configuration changes, and the check runs again."""
+        try:
+            if self.excluded(snapshot.path, project.settings):
+                return FileReport(snapshot.path)
+            notebook = snapshot.cells is not None
+            return await self._checked(uri, partial(check, snapshot.text, snapshot.path, project, is_notebook=notebook))
+        except BrokenProcessPool:
+            raise  # the checking process died: not the configuration's doing
+        except Exception as error:
+            if project.settings == Settings() and project.baseline is None:
+                raise  # not the configuration's doing
+            self.projects.problem(os.path.dirname(snapshot.path), error)
+            project.settings, project.baseline, project.baseline_stamp = Settings(), None, None
+            return await self._report(uri, snapshot, project)
+
+    async def _checked(self, uri: str, job: partial[FileReport]) -> FileReport:
+        """Run a check of ``uri`` off the event loop, after the one of an older text of the same
+        document if that still runs (so a document's checks never overlap): small texts on a worker
+        thread, large ones in the checking process.  Cancelling the caller (a newer version came)
+        drops the check if it has not started yet."""
+        previous = self._running.get(uri)
+        if previous is not None and not previous.done():
+            await asyncio.wait({asyncio.wrap_future(previous)})
+        text = job.args[0]
+        executor = self._worker if len(text) < LARGE_TEXT else self._large_checker()
+        future = executor.submit(job)
+        self._running[uri] = future
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            self._large = None  # a dead process breaks the pool: start a new one next time
+            raise
+        finally:
+            future.add_done_callback(partial(self._check_ended, asyncio.get_running_loop(), uri))
+
+    def _check_ended(self, loop: asyncio.AbstractEventLoop, uri: str, future: Future[FileReport]) -> None:
+        """Forget the ended check (called in the thread that ended it)."""
+
+        def forget() -> None:
+            if self._running.get(uri) is future:
+                del self._running[uri]
+
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the server is exiting
+            loop.call_soon_threadsafe(forget)
+
+    def _large_checker(self) -> ProcessPoolExecutor:
+        if self._large is None:
+            self._large = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._large
 
     def _snapshot(self, uri: str) -> Snapshot | None:
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
@@ -334,17 +342,20 @@ class LintMemoryServer(LanguageServer):
         return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
 
     async def current(self, uri: str) -> Checked | None:
-        """The check of ``uri``'s current text, running it now if the published one is stale."""
+        """The check of ``uri``'s current text: the published one, or else the one scheduled (waited
+        for, not started again), or a new one; None for a document that keeps changing meanwhile."""
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
         if notebook is None and uri not in self._documents:
             return None
-        checked = self.checked.get(uri)
-        if checked is None or checked.text != self.workspace.get_text_document(uri).source:
-            owner = notebook.uri if notebook is not None else uri
-            self._cancel(owner)
-            await self.refresh(owner)
+        owner = notebook.uri if notebook is not None else uri
+        for _ in range(CURRENT_TRIES):
             checked = self.checked.get(uri)
-        return checked
+            if checked is not None and checked.text == self.workspace.get_text_document(uri).source:
+                return checked
+            if owner not in self._pending:
+                self.schedule(owner)
+            await asyncio.wait({self._pending[owner]})
+        return None
 
     def _current_text(self, checked: Checked) -> bool:
         """Is ``checked`` still about the document's text (edits made for an older one would misplace)?"""
@@ -505,8 +516,7 @@ class LintMemoryServer(LanguageServer):
         if checked is None:
             return None
         wanted = _kinds(params.context.only)
-        start, end = checked.columns.engine(params.range.start), checked.columns.engine(params.range.end)
-        here = [finding for finding in checked.findings if lsp_convert.overlaps(finding, start, end)]
+        here = lsp_convert.for_code_action(checked.findings, checked.columns, params.range, params.context.diagnostics)
         actions: list[types.CodeAction] = []
         if wanted(types.CodeActionKind.QuickFix):
             if any(_rule_has_fixes(finding) for finding in here):
@@ -658,7 +668,9 @@ def _plain(method: Callable[..., Any]) -> Callable[..., Any]:
 def main() -> None:
     """Serve one client over stdin/stdout until it disconnects."""
     logging.basicConfig(level=logging.WARNING, format="lint-memory server: %(message)s")
-    build_server().start_io()
+    server = build_server()
+    gc.freeze()  # the modules loaded so far live as long as the server: no collection need look at them
+    sys.exit(lsp_stdio.serve(server, partial(server._log, types.MessageType.Warning)))
 
 
 if __name__ == "__main__":
