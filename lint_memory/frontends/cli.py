@@ -293,8 +293,23 @@ def collect(args: argparse.Namespace, settings: Resolver) -> list[FileReport]:
     reports = runner.check_paths(args.paths, settings, progress=bar)
     if not reports:
         print("lint-memory: warning: no Python files or notebooks found under the given paths", file=sys.stderr)
+    _warn_about_project_files(settings, reports)
     _report_errors(reports)
     return reports
+
+
+def _warn_about_project_files(settings: Resolver, reports: Sequence[FileReport]) -> None:
+    """Once per run, each pyproject.toml whose dependency tables cannot be read (not TOML, or of an
+    unexpected shape), where a fix needed the LangChain target: the run goes on without them."""
+    from lint_memory.rules import has_fixes
+
+    paths = [
+        report.path
+        for report in reports
+        if settings.for_file(report.path).target_langchain is None and any(has_fixes(f.code) for f in report.findings)
+    ]
+    for problem in target.problems(paths):
+        print(f"lint-memory: warning: {problem}; its LangChain requirements are skipped", file=sys.stderr)
 
 
 def _report_errors(reports: Sequence[FileReport]) -> None:

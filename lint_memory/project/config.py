@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from lint_memory.project import selection, target
+from lint_memory.project import globs, selection, target
 from lint_memory.project.settings import COMMAND_LINE, FLAGS, STRINGS, Layer, Settings, from_layers
 
 if sys.version_info >= (3, 11):
@@ -174,7 +174,9 @@ def _chain(path: Path, *, explicit: bool, seen: tuple[Path, ...]) -> tuple[Layer
     if base is None:
         return (layer,)
     extended = Path(os.path.join(resolved.parent, os.path.expanduser(str(base))))
-    if not extended.is_file():
+    if os.path.isdir(extended):
+        raise source.error(f"{source.key('extend')}: {extended} is a folder, not a configuration file")
+    if not os.path.isfile(extended):
         raise source.error(f"{source.key('extend')}: no such configuration file {extended}")
     parents = _chains.get(extended.resolve()) or _chain(extended, explicit=True, seen=(*seen, resolved))
     return (*parents, layer)
@@ -196,9 +198,12 @@ def _table(path: Path) -> dict | None:
             return None  # cheap: most pyproject.toml files on the way up are not ours
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
-    table = _read(path).get("tool", {}).get("lint-memory")
+    tools = _read(path).get("tool")
+    if not isinstance(tools, dict):
+        return None  # `tool = "x"` holds no table of ours; the LangChain-target reader warns about it
+    table = tools.get("lint-memory")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"{path}: `{TABLE}` must be a table")
+        raise ConfigError(f"{path}: `{TABLE}` must be a table, not {_kind(table)}")
     return table
 
 
@@ -208,8 +213,16 @@ def _read(path: Path) -> dict:
             return tomllib.load(handle)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def _kind(value: object) -> str:
+    """What a TOML value is, for messages: ``a string``, ``a table``..."""
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = ((str, "a string"), (int, "an integer"), (float, "a number"), (dict, "a table"), (list, "an array"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "a date or time")
 
 
 def _validate(table: Mapping[str, object], source: _Source) -> dict[str, object]:
@@ -225,35 +238,58 @@ def _validate(table: Mapping[str, object], source: _Source) -> dict[str, object]
         if key in _CODE_LISTS:
             values[key] = _codes(_strings(value, name, source), name, source)
         elif key in _PATH_LISTS:
-            values[key] = _strings(value, name, source)
+            values[key] = [_glob(pattern, name, source) for pattern in _strings(value, name, source)]
         elif key == "per-file-ignores":
             if not isinstance(value, Mapping):
-                raise source.error(f'{name} must be a table of "glob" = [codes]')
+                raise source.error(f'{name} must be a table of "glob" = [codes], not {_kind(value)}')
             values[key] = {
-                str(glob): frozenset(
+                _glob(str(glob), name, source): frozenset(
                     selection.expand(_codes(_strings(codes, f"{name} `{glob}`", source), f"{name} `{glob}`", source))
                 )
                 for glob, codes in value.items()
             }
         elif key in _FLAGS:
             if not isinstance(value, bool):
-                raise source.error(f"{name} must be true or false")
+                raise source.error(f"{name} must be true or false, not {_kind(value)}")
             values[key] = value
         else:
-            if not isinstance(value, str) or not value.strip():
-                raise source.error(f"{name} must be a non-empty string")
-            if key == "target-langchain":
-                try:
-                    target.parse_setting(value)
-                except target.TargetError as error:
-                    raise source.error(str(error)) from None
-            values[key] = os.path.abspath(value) if key == "baseline" and source.path is None else value
+            values[key] = _string(key, value, name, source)
     return values
 
 
+def _string(key: str, value: object, name: str, source: _Source) -> str:
+    """A string setting (``baseline``, ``target-langchain``, ``extend``), checked."""
+    if not isinstance(value, str) or not value.strip():
+        shown = "an empty string" if isinstance(value, str) else _kind(value)
+        raise source.error(f"{name} must be a non-empty string, not {shown}")
+    if key == "target-langchain":
+        try:
+            target.parse_setting(value)
+        except target.TargetError as error:
+            raise source.error(str(error)) from None
+        return value
+    if "\0" in value or len(value) > _MAX_PATH:
+        raise source.error(f"{name} must be a file name (no NUL character, at most {_MAX_PATH} characters)")
+    return os.path.abspath(value) if key == "baseline" and source.path is None else value
+
+
+_MAX_PATH = 4096  # PATH_MAX on Linux: longer names cannot be opened anyway
+
+
+def _glob(pattern: str, name: str, source: _Source) -> str:
+    """A glob of ``exclude`` / ``per-file-ignores``, checked as ruff (globset) checks it."""
+    reason = globs.problem(pattern)
+    if reason is not None:
+        raise source.error(f"{name}: invalid glob {pattern!r}: {reason}")
+    return pattern
+
+
 def _strings(value: object, name: str, source: _Source) -> list[str]:
-    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
-        raise source.error(f"{name} must be a list of strings")
+    if not isinstance(value, (list, tuple)):
+        raise source.error(f"{name} must be a list of strings, not {_kind(value)}")
+    wrong = next((item for item in value if not isinstance(item, str)), None)
+    if wrong is not None:
+        raise source.error(f"{name} must be a list of strings, not a list holding {_kind(wrong)}")
     return list(value)
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +46,8 @@ DISTRIBUTIONS = ("langchain", "langchain-core", "langchain-classic")
 _SETTING_VALUE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)(?:\.[x*])?\s*$", re.IGNORECASE)
 _POETRY_CONSTRAINT = re.compile(r"^\s*([\^~])\s*([0-9][0-9.]*)\s*$")
 _RELEASE = re.compile(r"^v?(\d+(?:\.\d+)*)")
+
+_MAX_VERSION = 32  # characters of a `target-langchain` value: "0.3.27" needs 6
 
 Release = tuple[int, ...]
 Specifiers = list[tuple[str, str]]  # (operator, version) pairs, as written
@@ -65,13 +67,15 @@ class Declaration:
     target: str | None
     files: tuple[str, ...]
     requirements: tuple[str, ...]
+    problem: str | None = None  # a pyproject.toml that is not valid TOML or of an unexpected shape: skipped
 
 
 def parse_setting(value: str) -> str:
     """Normalise a ``target-langchain`` value (``"1"``, ``"1.x"``, ``"0.3"``) to a version prefix."""
     match = _SETTING_VALUE.match(str(value))
-    if match is None:
-        raise TargetError(f'`{SETTING}` must be a LangChain version such as "1" or "0.3", not {value!r}')
+    if match is None or len(match.group(1)) > _MAX_VERSION:
+        shown = value if len(value) <= _MAX_VERSION else value[:_MAX_VERSION] + "..."
+        raise TargetError(f'`{SETTING}` must be a LangChain version such as "1" or "0.3", not {shown!r}')
     return match.group(1)
 
 
@@ -161,8 +165,8 @@ def _release(text: str) -> Release:
 
     try:
         return Version(text.strip()).release
-    except InvalidVersion:
-        match = _RELEASE.match(text.strip())
+    except (InvalidVersion, ValueError):  # ValueError: a number too long for int() (over 4300 digits)
+        match = _RELEASE.match(text.strip()[:_MAX_VERSION])
         return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
 
 
@@ -251,6 +255,52 @@ def _pyproject_requirements(data: dict) -> Iterator[tuple[str, Specifiers]]:
                     yield normalised, _poetry_specifiers(value)
 
 
+def _pyproject_shape(data: dict) -> str | None:
+    """What is of an unexpected shape in the tables ``_pyproject_requirements`` reads, or None."""
+    project = data.get("project", {})
+    tool = data.get("tool", {})
+    checks: list[tuple[str, object, type]] = [("project", project, dict), ("tool", tool, dict)]
+    if isinstance(project, dict):
+        checks += [("project.dependencies", project.get("dependencies", []), list)]
+        extras = project.get("optional-dependencies", {})
+        checks.append(("project.optional-dependencies", extras, dict))
+        if isinstance(extras, dict):
+            checks += [(f"project.optional-dependencies.{name}", items, list) for name, items in extras.items()]
+    groups = data.get("dependency-groups", {})
+    checks.append(("dependency-groups", groups, dict))
+    if isinstance(groups, dict):
+        checks += [(f"dependency-groups.{name}", items, list) for name, items in groups.items()]
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
+    checks.append(("tool.poetry", poetry, dict))
+    if isinstance(poetry, dict):
+        for key in ("dependencies", "dev-dependencies"):
+            checks.append((f"tool.poetry.{key}", poetry.get(key, {}), dict))
+        poetry_groups = poetry.get("group", {})
+        checks.append(("tool.poetry.group", poetry_groups, dict))
+        if isinstance(poetry_groups, dict):
+            for name, group in poetry_groups.items():
+                checks.append((f"tool.poetry.group.{name}", group, dict))
+                if isinstance(group, dict):
+                    checks.append((f"tool.poetry.group.{name}.dependencies", group.get("dependencies", {}), dict))
+    for key, value, kind in checks:
+        if not isinstance(value, kind):
+            return f"`{key}` must be {'a table' if kind is dict else 'an array'}, not {_kind(value)}"
+    lists = [("project.dependencies", project.get("dependencies", []))]
+    lists += [(f"project.optional-dependencies.{name}", items) for name, items in project.get("optional-dependencies", {}).items()]
+    for key, items in lists:
+        wrong = next((item for item in items if not isinstance(item, str)), None)
+        if wrong is not None:
+            return f"`{key}` must be an array of strings, not an array holding {_kind(wrong)}"
+    return None
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = ((str, "a string"), (int, "an integer"), (float, "a number"), (dict, "a table"), (list, "an array"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "a date or time")
+
+
 def _requirements_txt(text: str) -> Iterator[tuple[str, Specifiers]]:
     for raw in text.replace("\\\n", "").splitlines():
         line = re.split(r"(^|\s)#", raw, maxsplit=1)[0].strip()
@@ -279,20 +329,29 @@ def _shown(name: str, specifiers: Specifiers) -> str:
 def declaration(folder: Path) -> Declaration | None:
     """What the project files in ``folder`` declare; None when it holds no package.
 
-    Unreadable or malformed project files are skipped: the target is then unknown, which only
-    makes fixes to ``langchain-classic`` unsafe.
+    Unreadable or malformed project files are skipped (a pyproject.toml's problem is kept in
+    ``problem``, for one warning): without another the target is then unknown, which only makes
+    fixes to ``langchain-classic`` unsafe.  A malformed ``[tool.lint-memory]`` is ``config``'s
+    error, not this reader's.
     """
     found: list[tuple[str, Specifiers]] = []
     files: list[str] = []
     pyproject = folder / "pyproject.toml"
+    problem = None
     if tomllib is not None and pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeError, RecursionError, tomllib.TOMLDecodeError) as error:
             data = {"project": {}}  # a broken project file is still a package
-        if "project" in data or "poetry" in (data.get("tool") or {}):
+            problem = f"{pyproject}: cannot read the dependencies: {error}"
+        tool = data.get("tool")
+        if "project" in data or (isinstance(tool, dict) and "poetry" in tool) or not isinstance(tool, (dict, type(None))):
             files.append(str(pyproject))
-            found += _pyproject_requirements(data)
+            shape = _pyproject_shape(data)
+            if shape is not None:
+                problem = problem or f"{pyproject}: {shape}"
+            else:
+                found += _pyproject_requirements(data)
     readers = [(path, _requirements_txt) for path in sorted(folder.glob("requirements*.txt"))]
     for path, reader in [*readers, (folder / "setup.cfg", _setup_cfg)]:
         if not path.is_file():
@@ -307,14 +366,14 @@ def declaration(folder: Path) -> Declaration | None:
     if not files:
         return None
     if not found:
-        return Declaration(None, tuple(files), ())
+        return Declaration(None, tuple(files), (), problem)
     bounds = _Bounds()
     for name, specifiers in found:
         if name == "langchain-classic":
             bounds.lower((1,), True)  # langchain-classic exists for langchain 1.x only
         for operator, version in specifiers:
             bounds.add(operator, version)
-    return Declaration(bounds.target(), tuple(files), tuple(_shown(name, specs) for name, specs in found))
+    return Declaration(bounds.target(), tuple(files), tuple(_shown(name, specs) for name, specs in found), problem)
 
 
 def declared_target(folder: Path) -> tuple[bool, str | None]:
@@ -346,6 +405,13 @@ def _declaration_at(folder: str) -> Declaration | None:
         found = None
     _declared[folder] = found
     return found
+
+
+def problems(paths: Iterable[str]) -> list[str]:
+    """The project-file problems (``Declaration.problem``) of the packages ``paths`` belong to, once each:
+    the command line warns about them once per run."""
+    found = (declaration_for(path) for path in paths)
+    return list(dict.fromkeys(item.problem for item in found if item is not None and item.problem))
 
 
 def for_path(path: str) -> str | None:
