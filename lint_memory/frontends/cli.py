@@ -90,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     named = argv[0] if argv and argv[0] in {command.name for command in SUBCOMMANDS} else None
     args = build_parser(named).parse_args(argv)  # a usage error exits 2 from here
+    output.never_fail_to_print()
     try:
         return args.run(args)
     except BrokenPipeError:  # `lint-memory check | head`: the reader left; say nothing more

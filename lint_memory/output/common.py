@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,23 @@ def position(finding: Finding) -> str:
     """``row:col``, or ``cell N:row:col`` in a notebook (ruff's spelling)."""
     cell = f"cell {finding.cell}:" if finding.cell is not None else ""
     return f"{cell}{finding.line}:{finding.col + 1}"
+
+
+# --- streams -----------------------------------------------------------------------------------
+
+
+def never_fail_to_print(*streams: TextIO) -> None:
+    """Make ``streams`` (default: stdout and stderr) write what their encoding cannot show as
+    backslash escapes (``\\U0001f600``, ``\\udcff`` for a byte of a file name that is not UTF-8)
+    instead of raising: a cp1252 or ASCII console must not end the run.  The JSON formats and
+    SARIF are pure ASCII (``\\u`` escapes), so they stay valid on any stream."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot change (closed)
+                continue
 
 
 # --- colour ------------------------------------------------------------------------------------

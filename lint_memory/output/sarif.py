@@ -42,7 +42,8 @@ def _rule(rule: Rule) -> dict:
 def _location(path: str, cwd: str) -> dict:
     absolute = os.path.abspath(path)
     if absolute.startswith(cwd + os.sep):
-        return {"uri": quote(os.path.relpath(absolute, cwd).replace(os.sep, "/")), "uriBaseId": SRCROOT}
+        relative = os.path.relpath(absolute, cwd).replace(os.sep, "/")
+        return {"uri": quote(os.fsencode(relative)), "uriBaseId": SRCROOT}  # a name's bytes, even if not UTF-8
     return {"uri": Path(absolute).as_uri()}
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -150,13 +151,18 @@ def dumps(recorded: Iterable[Entry]) -> str:
     return json.dumps({"version": VERSION, "findings": findings}, indent=2, ensure_ascii=False) + "\n"
 
 
+def encoded(text: str) -> bytes:
+    """``dumps``'s text as UTF-8; a file name that is not valid UTF-8 (its bytes are surrogates,
+    ``\\udcff``) is written as that JSON escape, which ``load_baseline`` reads back to the same name."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def write_baseline(path: str, reports: Iterable[FileReport], root: str | None) -> int:
     """Record every finding of ``reports``, replacing the file; returns the number of entries."""
     recorded = entries(reports, root)
-    try:
-        if not os.path.exists(path):
-            open(path, "xb").close()  # atomic.write_bytes replaces a file, taking its permission bits
-        atomic.write_bytes(path, dumps(recorded).encode("utf-8"))
+    data = encoded(dumps(recorded))
+    try:  # a new file or a whole one, never an empty or partial one; never a device, FIFO or folder
+        atomic.write_bytes(path, data, create=True)
     except OSError as error:
         raise BaselineError(path, f"cannot write the baseline: {error.strerror or error}") from None
     return len(recorded)
@@ -164,6 +170,8 @@ def write_baseline(path: str, reports: Iterable[FileReport], root: str | None) -
 
 def load_baseline(path: str) -> Baseline:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # reading a FIFO would wait forever
+            raise BaselineError(path, "cannot read the baseline: not a regular file")
         with open(path, "rb") as handle:
             data = handle.read()
     except FileNotFoundError:

@@ -24,6 +24,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from lint_memory.project import globs
+
 _DIRECTORY_GROUP = "(?P<ps_d>"  # pathspec marks a match through a folder with this group
 
 
@@ -33,7 +35,7 @@ class IgnoreFile:
 
     base: str  # absolute folder the patterns are relative to, with a trailing separator
     rules: re.Pattern[str]  # one group per pattern, last line first
-    include: tuple[bool, ...]  # per group: True ignores, False re-includes (a `!` line)
+    include: tuple[bool | None, ...]  # per group number: True ignores, False re-includes (a `!` line), None inner
 
     def verdict(self, path: str, is_dir: bool) -> bool | None:
         """True: ignored; False: re-included by a ``!`` line; None: no line matches."""
@@ -43,30 +45,100 @@ class IgnoreFile:
         if os.sep != "/":
             relative = relative.replace(os.sep, "/")
         match = self.rules.match(relative + "/" if is_dir else relative)
-        return None if match is None else self.include[match.lastindex - 1]  # type: ignore[operator]
+        return None if match is None else self.include[match.lastindex]  # type: ignore[index]
 
 
 def parse(text: str, base: str) -> IgnoreFile | None:
-    """The rules in ``text`` (the contents of an ignore file in folder ``base``), or None if none."""
+    """The rules in ``text`` (the contents of an ignore file in folder ``base``), or None if none.
+
+    A line git finds invalid (an unclosed ``[``, a lone ``\\`` at the end) matches nothing, as in
+    git; a reversed range ``[z-a]`` matches its first character only, as git's wildmatch does."""
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if not lines:
         return None
     from pathspec import GitIgnoreSpec
 
-    patterns = [
-        pattern
-        for pattern in GitIgnoreSpec.from_lines(lines).patterns
-        if pattern.include is not None and pattern.regex is not None
-    ][::-1]
+    patterns = []
+    for line in lines:
+        try:
+            patterns += GitIgnoreSpec.from_lines([_git_ranges(line)]).patterns
+        except Exception:  # noqa: BLE001 - pathspec's error for a line git ignores (matches nothing)
+            continue
+    patterns = [pattern for pattern in patterns if pattern.include is not None and pattern.regex is not None][::-1]
     if not patterns:
         return None
-    sources = [pattern.regex.pattern.replace(_DIRECTORY_GROUP, "(?:") for pattern in patterns]  # type: ignore[union-attr]
+    sources = [_linear(pattern.regex.pattern.replace(_DIRECTORY_GROUP, "(?:")) for pattern in patterns]  # type: ignore[union-attr]
+    include: list[bool | None] = [None]
+    for pattern, source in zip(patterns, sources):
+        include += [bool(pattern.include)] + [None] * re.compile(source).groups
     rules = re.compile("|".join(f"({source})" for source in sources), re.DOTALL)
-    if rules.groups != len(patterns):  # pragma: no cover - a pathspec release with other groups
+    if rules.groups != len(include) - 1:  # pragma: no cover - a pathspec release with other groups
         raise RuntimeError("unexpected groups in pathspec's patterns")
-    return IgnoreFile(
-        base if base.endswith(os.sep) else base + os.sep, rules, tuple(bool(pattern.include) for pattern in patterns)
-    )
+    return IgnoreFile(base if base.endswith(os.sep) else base + os.sep, rules, tuple(include))
+
+
+_STAR = "[^/]*"
+_SIMPLE_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]\^\\/]+\]|[^\\\[\](){}*+?.|^$/])+")
+
+
+def _linear(source: str) -> str:
+    """``source`` (pathspec's expression for one line) matching in linear time: runs of ``[^/]*``
+    become one, and with three or more, each fixed piece between two is matched at its earliest
+    place and never retried (``globs``' idiom: right within one path component, where a ``*``
+    cannot cross ``/`` and neither can the piece, so the earliest place leaves the most room)."""
+    while _STAR + _STAR in source:
+        source = source.replace(_STAR + _STAR, _STAR)
+    parts = source.split(_STAR)
+    if len(parts) < 4:
+        return source
+    out = [parts[0]]
+    for piece in parts[1:-1]:
+        if _SIMPLE_PIECE.fullmatch(piece):
+            name = f"g{next(globs.groups)}"
+            out.append(f"(?=(?P<{name}>{_STAR}?{piece}))(?P={name})")
+        else:
+            out.append(_STAR + piece)
+    return "".join(out) + _STAR + parts[-1]
+
+
+def _git_ranges(line: str) -> str:
+    """``line`` with each reversed range of a character class (``z-a``) reduced to its first
+    character, which is all git's wildmatch matches of it (pathspec's expression would not compile)."""
+    out: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        char = line[i]
+        if char == "\\":
+            out.append(line[i : i + 2])
+            i += 2
+            continue
+        if char != "[":
+            out.append(char)
+            i += 1
+            continue
+        j = i + 1
+        body: list[str] = []
+        if j < n and line[j] in "!^":
+            j += 1
+        first = True
+        while j < n and (line[j] != "]" or first):
+            first = False
+            start = j
+            j += 2 if line[j] == "\\" else 1
+            low = line[start:j]
+            if j + 1 < n and line[j] == "-" and line[j + 1] != "]":
+                end = j + 1 + (2 if line[j + 1] == "\\" else 1)
+                high = line[j + 1 : end]
+                body.append(low if high[-1:] < low[-1:] else line[start:end])
+                j = end
+            else:
+                body.append(low)
+        if j >= n:  # unclosed: git's line matches nothing, and so does pathspec's
+            out.append(line[i:])
+            break
+        out.append(line[i : i + 1 + (line[i + 1] in "!^")] + "".join(body) + "]")
+        i = j + 1
+    return "".join(out)
 
 
 def read(path: str, base: str) -> IgnoreFile | None:

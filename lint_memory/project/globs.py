@@ -26,7 +26,7 @@ import re
 
 NEVER = "(?!)"  # the expression of an invalid pattern: matches nothing
 _AFTER_SLASH = "(?<![^/])"  # at the start of the text or just after a `/`
-_groups = itertools.count()  # group names of the atomic pieces, unique across joined expressions
+groups = itertools.count()  # group names of the atomic pieces, unique across joined expressions
 
 
 class GlobError(ValueError):
@@ -117,7 +117,7 @@ def _join(pieces: list[list[str]], stars: list[str], *, atomic: bool) -> str:
         return texts[0] + "".join(star + text for star, text in zip(stars, texts[1:]))
     middle = []
     for text in texts[1:-1]:
-        name = f"g{next(_groups)}"
+        name = f"g{next(groups)}"
         middle.append(f"(?=(?P<{name}>.*?{text}))(?P={name})")
     return texts[0] + "".join(middle) + ".*" + texts[-1]
 
