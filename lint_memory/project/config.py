@@ -294,6 +294,8 @@ def _strings(value: object, name: str, source: _Source) -> list[str]:
 
 
 def _codes(codes: list[str], name: str, source: _Source) -> list[str]:
+    if any(not code.strip() for code in codes):
+        raise source.error(f"{name}: an empty code (a code such as LCM100, or a prefix such as LCM1)")
     try:
         selection.expand(codes)
     except selection.SelectionError as error:
