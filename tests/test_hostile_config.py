@@ -85,7 +85,7 @@ def _wrong_types() -> list[tuple[str, str, tuple[str, ...]]]:
         for kind, value in WRONG_VALUES.items():
             cells.append((f"{key} = {value}", key, ("must be a list of strings", f"not {kind}")))
         cells.append((f"{key} = [1, 2]", key, ("not a list holding an integer",)))
-        cells.append((f"{key} = [[\"LCM1\"]]", key, ("not a list holding an array",)))
+        cells.append((f'{key} = [["LCM1"]]', key, ("not a list holding an array",)))
         cells.append((f"{key} = [{{ a = 1 }}]", key, ("not a list holding a table",)))
     for key in FLAG_KEYS:
         for kind, value in WRONG_VALUES.items():
@@ -169,7 +169,7 @@ def test_lint_memory_toml_errors_name_the_key_without_the_table(tmp_path, line, 
 
 def test_an_extend_chain_names_the_file_that_is_wrong(tmp_path):
     base = tmp_path / "base.toml"
-    base.write_text('ignore = [{ a = 1 }]\n', encoding="utf-8")
+    base.write_text("ignore = [{ a = 1 }]\n", encoding="utf-8")
     project(tmp_path, "pyproject.toml", '[tool.lint-memory]\nextend = "base.toml"\n')
     assert_config_error(run("a.py", cwd=tmp_path), base, "`ignore` must be a list of strings")
 
@@ -230,13 +230,22 @@ TARGET_CELLS = [
     ('project = "x"\n', "`project` must be a table, not a string"),
     ("project = [1]\n", "`project` must be a table, not an array"),
     ('[project]\ndependencies = "langchain>=1"\n', "`project.dependencies` must be an array, not a string"),
-    ("[project]\ndependencies = [1, 2]\n", "`project.dependencies` must be an array of strings, not an array holding an integer"),
+    (
+        "[project]\ndependencies = [1, 2]\n",
+        "`project.dependencies` must be an array of strings, not an array holding an integer",
+    ),
     ("[project]\ndependencies = [{ a = 1 }]\n", "not an array holding a table"),
     ('[project]\noptional-dependencies = ["a"]\n', "`project.optional-dependencies` must be a table, not an array"),
     ('[project.optional-dependencies]\ndev = "langchain"\n', "`project.optional-dependencies.dev` must be an array"),
-    ("[project.optional-dependencies]\ndev = [true]\n", "`project.optional-dependencies.dev` must be an array of strings"),
+    (
+        "[project.optional-dependencies]\ndev = [true]\n",
+        "`project.optional-dependencies.dev` must be an array of strings",
+    ),
     ('dependency-groups = ["a"]\n[project]\nname = "x"\n', "`dependency-groups` must be a table, not an array"),
-    ('[project]\nname = "x"\n[dependency-groups]\ndev = "x"\n', "`dependency-groups.dev` must be an array, not a string"),
+    (
+        '[project]\nname = "x"\n[dependency-groups]\ndev = "x"\n',
+        "`dependency-groups.dev` must be an array, not a string",
+    ),
     ('[tool]\npoetry = "x"\n', "`tool.poetry` must be a table, not a string"),
     ('[tool.poetry]\ngroup = ["a"]\n', "`tool.poetry.group` must be a table, not an array"),
     ('[tool.poetry]\ndependencies = ["langchain"]\n', "`tool.poetry.dependencies` must be a table, not an array"),
@@ -311,7 +320,9 @@ def test_gitignore_lines_git_accepts_match_what_git_check_ignore_says(tmp_path, 
     ignored_by_git = set(filter(None, git.stdout.split("\0")))  # -z: names as they are, not quoted
     result = run(".", "--output-format", "json", cwd=tmp_path)
     assert "Traceback" not in result.stderr and result.returncode in (0, 1), result.stderr
-    checked = {Path(record["filename"]).relative_to(tmp_path.resolve()).as_posix() for record in json.loads(result.stdout)}
+    checked = {
+        Path(record["filename"]).relative_to(tmp_path.resolve()).as_posix() for record in json.loads(result.stdout)
+    }
     assert checked == set(files) - ignored_by_git
     assert line != "[z-a]" or ignored_by_git == {"z/m.py"}  # git: a reversed range matches its first character
 

@@ -200,7 +200,7 @@ def test_a_read_only_file_is_refused_even_as_root(tmp_path):
     path.chmod(0o444)
     result = run("a.py", "--fix", "--select", "LCM400", cwd=tmp_path)
     assert result.returncode == 1
-    assert f"lint-memory: error: a.py: cannot write the file: [Errno 13] the file is read-only: 'a.py'" in (
+    assert "lint-memory: error: a.py: cannot write the file: [Errno 13] the file is read-only: 'a.py'" in (
         result.stderr
     )
     assert path.read_text(encoding="utf-8") == LEGACY

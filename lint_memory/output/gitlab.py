@@ -36,7 +36,9 @@ def render(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) ->
         path = _relative(report.path)
         identity = f"{finding.code}\0{path}\0{finding.message}"
         seen[identity] += 1
-        fingerprint = hashlib.sha256(f"{identity}\0{seen[identity]}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        fingerprint = hashlib.sha256(f"{identity}\0{seen[identity]}".encode("utf-8", "surrogateescape")).hexdigest()[
+            :16
+        ]
         if finding.cell is None:
             begin = {"line": finding.line, "column": finding.col + 1}
             end = {"line": finding.end_line, "column": finding.end_col + 1}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from lint_memory.project import globs
 
@@ -58,16 +59,16 @@ def parse(text: str, base: str) -> IgnoreFile | None:
         return None
     from pathspec import GitIgnoreSpec
 
-    patterns = []
+    patterns: list[Any] = []  # pathspec's RegexPattern objects
     for line in lines:
         try:
             patterns += GitIgnoreSpec.from_lines([_git_ranges(line)]).patterns
-        except Exception:  # noqa: BLE001 - pathspec's error for a line git ignores (matches nothing)
+        except Exception:  # pathspec's error for a line git ignores (it matches nothing)
             continue
     patterns = [pattern for pattern in patterns if pattern.include is not None and pattern.regex is not None][::-1]
     if not patterns:
         return None
-    sources = [_linear(pattern.regex.pattern.replace(_DIRECTORY_GROUP, "(?:")) for pattern in patterns]  # type: ignore[union-attr]
+    sources = [_linear(pattern.regex.pattern.replace(_DIRECTORY_GROUP, "(?:")) for pattern in patterns]
     include: list[bool | None] = [None]
     for pattern, source in zip(patterns, sources):
         include += [bool(pattern.include)] + [None] * re.compile(source).groups

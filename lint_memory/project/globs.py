@@ -90,7 +90,9 @@ def translate(pattern: str, *, star_crosses_slash: bool) -> str:
             out.append(one)
             i += 1
         elif char == "[":
-            end, expression = _parse_class(pattern, i)  # type: ignore[misc]  # valid: checked above
+            parsed = _parse_class(pattern, i)
+            assert not isinstance(parsed, str)  # valid: `problem` said so above
+            end, expression = parsed
             out.append(expression if star_crosses_slash else f"(?!/){expression}")
             i = end
         elif char == "\\":

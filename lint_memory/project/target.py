@@ -286,7 +286,10 @@ def _pyproject_shape(data: dict) -> str | None:
         if not isinstance(value, kind):
             return f"`{key}` must be {'a table' if kind is dict else 'an array'}, not {_kind(value)}"
     lists = [("project.dependencies", project.get("dependencies", []))]
-    lists += [(f"project.optional-dependencies.{name}", items) for name, items in project.get("optional-dependencies", {}).items()]
+    lists += [
+        (f"project.optional-dependencies.{name}", items)
+        for name, items in project.get("optional-dependencies", {}).items()
+    ]
     for key, items in lists:
         wrong = next((item for item in items if not isinstance(item, str)), None)
         if wrong is not None:
@@ -345,7 +348,11 @@ def declaration(folder: Path) -> Declaration | None:
             data = {"project": {}}  # a broken project file is still a package
             problem = f"{pyproject}: cannot read the dependencies: {error}"
         tool = data.get("tool")
-        if "project" in data or (isinstance(tool, dict) and "poetry" in tool) or not isinstance(tool, (dict, type(None))):
+        if (
+            "project" in data
+            or (isinstance(tool, dict) and "poetry" in tool)
+            or not isinstance(tool, (dict, type(None)))
+        ):
             files.append(str(pyproject))
             shape = _pyproject_shape(data)
             if shape is not None:
