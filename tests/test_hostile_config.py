@@ -378,3 +378,15 @@ def test_glob_problems_are_named_and_an_invalid_glob_matches_nothing(pattern, re
     assert globs.problem(pattern) == reason if reason is None else reason in (globs.problem(pattern) or "")
     if reason is not None:
         assert globs.translate(pattern, star_crosses_slash=True) == globs.NEVER
+
+
+def test_show_settings_names_the_skipped_dependency_table(tmp_path):
+    path = project(tmp_path, "pyproject.toml", '[project]\noptional-dependencies = ["a"]\n')
+    (tmp_path / "requirements.txt").write_text("langchain~=0.3.7\n", encoding="utf-8")
+    result = run("a.py", "--show-settings", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("target-langchain")]
+    assert line == (
+        'target-langchain = "0.3"  # langchain~=0.3.7 in pyproject.toml, requirements.txt '
+        f"({path}: `project.optional-dependencies` must be a table, not an array: skipped)"
+    )

@@ -61,12 +61,13 @@ def _target_line(value: str | None, layers: Sequence[Layer], path: str) -> str:
             "target-langchain", None, "unknown: no package file (pyproject.toml, setup.cfg, requirements*.txt)"
         )
     files = ", ".join(_shown(file) for file in declared.files)
+    skipped = f" ({declared.problem}: skipped)" if declared.problem else ""
     if not declared.requirements:
-        return _line("target-langchain", None, f"unknown: {files} declares no langchain requirement")
+        return _line("target-langchain", None, f"unknown: {files} declares no langchain requirement{skipped}")
     return _line(
         "target-langchain",
         declared.target,
-        ("unknown: " if declared.target is None else "") + f"{', '.join(declared.requirements)} in {files}",
+        ("unknown: " if declared.target is None else "") + f"{', '.join(declared.requirements)} in {files}{skipped}",
     )
 
 
