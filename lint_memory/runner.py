@@ -140,12 +140,24 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
 
 def _read(path: str) -> bytes | FileReport:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return _read_bytes(path)
     except OSError as error:
         report = FileReport(path)
         report.findings.append(_diagnostic(SourceError("LCM902", f"cannot read the file: {error.strerror or error}")))
         return report
+
+
+def _read_bytes(path: str) -> bytes:
+    """The file's bytes, read with the system calls alone: on a large tree most files are read
+    only to be cleared by the pre-filter, and a buffered file object costs more than the read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
+        while chunks[-1]:  # until the end: the size may be 0 (a pipe) or the file may grow
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _load_notebook(text: str) -> notebook.Notebook:
@@ -377,7 +389,7 @@ def _all_in_pool(files: list[str], each: list[Settings], jobs: int, progress: Pr
     reports: list[FileReport | None] = [None] * len(files)
     for number, done in _pool_map(_check_files, tasks, jobs):
         for index, report in zip(batches[number], done, strict=True):
-            reports[index] = report
+            reports[index] = report or FileReport(files[index])
         if progress:
             progress.advance(len(done))
     return reports  # type: ignore[return-value]  # every slot is filled
@@ -395,8 +407,8 @@ def _batches(items: list[T], settings_of: Callable[[T], Settings], size: int) ->
 
 
 def _pool_map(
-    function: Callable[[list, Settings], list[FileReport]], tasks: list[tuple[Settings, list]], jobs: int
-) -> Iterator[tuple[int, list[FileReport]]]:
+    function: Callable[[list, Settings], Sequence[FileReport | None]], tasks: list[tuple[Settings, list]], jobs: int
+) -> Iterator[tuple[int, Sequence[FileReport | None]]]:
     """``(task number, function(items, settings))`` as tasks finish.  If a worker dies (killed, out
     of memory), each file of the tasks it took down gets a report saying so."""
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only a large run pays for the import
@@ -430,8 +442,11 @@ def _check_batch(batch: Sequence[tuple[str, bytes]], settings: Settings) -> list
     return [check_bytes(path, data, settings) for path, data in batch]
 
 
-def _check_files(paths: Sequence[str], settings: Settings) -> list[FileReport]:
-    return [check_file(path, settings) for path in paths]
+def _check_files(paths: Sequence[str], settings: Settings) -> list[FileReport | None]:
+    """Reports of ``paths``; None for a file the pre-filter cleared (most of them, on a large tree),
+    which the parent fills in, so that no more than the reports that say something are pickled."""
+    reports = (check_file(path, settings) for path in paths)
+    return [None if report == FileReport(report.path) else report for report in reports]
 
 
 def display_path(path: str) -> str:
