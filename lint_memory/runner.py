@@ -30,15 +30,13 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from lint_memory import engine
-from lint_memory.model import FileReport, Finding
+from lint_memory.model import FileReport, Finding, Notebook
 from lint_memory.project import discovery
 from lint_memory.project.discovery import DEFAULT_EXCLUDES, PYTHON_SUFFIXES
 from lint_memory.project.settings import Settings
 from lint_memory.rules import BY_CODE, has_fixes, is_diagnostic
-from lint_memory.source import notebook
 from lint_memory.source.decode import SourceError, decode, decode_notebook, syntax_error
 from lint_memory.source.lines import split_lines
-from lint_memory.source.noqa import Suppressions
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -160,7 +158,9 @@ def _read_bytes(path: str) -> bytes:
         os.close(fd)
 
 
-def _load_notebook(text: str) -> notebook.Notebook:
+def _load_notebook(text: str) -> Notebook:
+    from lint_memory.source import notebook  # json: only a run that meets a notebook loads it
+
     try:
         return notebook.load(text)
     except notebook.NotebookError as error:
@@ -184,6 +184,8 @@ def _needs_check(data: bytes, is_notebook: bool, codes: frozenset[str] | None = 
     if b"\x00" in data:
         return True  # reported as LCM902 / LCM903
     if is_notebook:  # the filter reads the code the engine reads, not its JSON spelling
+        from lint_memory.source import notebook
+
         try:
             book = notebook.load(decode_notebook(data))
         except notebook.NotebookError:
@@ -288,6 +290,8 @@ def _filter(report: FileReport, settings: Settings) -> None:
     codes = settings.codes_for(report.path)
     kept = [f for f in report.findings if f.code in codes]
     if report.source is not None and kept and _NOQA.search(report.source):
+        from lint_memory.source.noqa import Suppressions  # only a file with findings and a noqa needs it
+
         suppressions = Suppressions(report.source)
         book = report.notebook
         visible = []
