@@ -48,11 +48,16 @@ class Spelling:
     group member, beside plain words).  Between tokens Python allows spaces, backslash line
     continuations, and inside brackets line breaks and comments: all of them are allowed here."""
 
-    def __init__(self, name: str, pattern: bytes) -> None:
+    def __init__(self, name: str, pattern: bytes, parts: tuple[str, ...] = ()) -> None:
+        """``parts``: literal text that every match contains (the path's names): a source that
+        lacks one is answered without compiling the pattern, which costs more than the search."""
         self.name = name
         self.pattern = pattern
+        self.parts = tuple(part.encode() for part in parts)
 
     def search(self, data: bytes) -> bool:
+        if not all(part in data for part in self.parts):
+            return False
         return _compiled(self.pattern).search(data) is not None
 
     def __repr__(self) -> str:
@@ -89,7 +94,7 @@ def _dotted(path: str) -> bytes:
 
 def spelled_dotted(module: str) -> Spelling:
     """``module`` (or anything below it) spelled dotted, as ``import a.b`` and ``from a.b import x`` do."""
-    return Spelling(module, _dotted(module) + _END)
+    return Spelling(module, _dotted(module) + _END, tuple(module.split(".")))
 
 
 def imported(module: str) -> Group:
@@ -100,7 +105,9 @@ def imported(module: str) -> Group:
     if not parent:
         return frozenset({dotted})
     from_parent = Spelling(
-        f"from {parent} import {last}", _dotted(parent) + _GAP + _IMPORT_LIST + re.escape(last.encode()) + _END
+        f"from {parent} import {last}",
+        _dotted(parent) + _GAP + _IMPORT_LIST + re.escape(last.encode()) + _END,
+        (*parent.split("."), "import", last),
     )
     return frozenset({dotted, from_parent})
 
