@@ -323,7 +323,7 @@ def phases(tree: Path) -> None:
     with clock("discover"):
         files = list(runner.discover([str(tree)], settings))
     with clock("read"):
-        datas = [Path(path).read_bytes() for path in files]
+        datas = [runner._read_bytes(path) for path in files]  # as the runner reads them
     with clock("pre-filter, old ('langchain' + a memory-ish substring)"):
         old = [d for d in datas if b"langchain" in d and any(token in d.lower() for token in _OLD_TOKENS)]
     with clock("pre-filter"):
