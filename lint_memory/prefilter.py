@@ -9,14 +9,17 @@ candidate for a set of codes when one clause of one of those codes holds.
 - A rule of a catalog class (LCM1xx, LCM200, LCM301, LCM5xx): the class's name and every part of
   the module of one of its paths, each as a word (``ConversationBufferMemory``, ``langchain``,
   ``memory``): the engine resolves a name only through imports and attribute chains that spell
-  them (``import langchain.memory as m`` spells them in the import, ``m.X`` the name).
+  them (``import langchain.memory as m`` spells them in the import, ``m.X`` the name).  And the
+  name where code can use it (``used``): after a dot, in an import list, or with a star import
+  in the file; the name in a docstring or a comment does not count.
 - LCM400 (a removed import): reported on the import statement, which spells the removed module
   dotted (``langchain . memory``: spaces, line continuations and, in brackets, comments allowed)
-  or as ``from langchain import memory``, and for a removed class its name.
+  or as ``from langchain import memory`` (the name in the import list); a removed class, its name
+  and its module dotted (``from a import b`` then ``b.Name`` reports only the module ``a.b``).
 - LCM300 (``memory=``): ``memory`` followed by ``=`` or a quote (a keyword argument,
   ``dict(memory=...)``, a dict key), and either every part of a legacy chain's or agent's path
   prefix (``langchain``, ``chains``) or a memory class and its package (the value).
-- LCM302 (the memory API): a memory class, its package, and one of the API's attribute names.
+- LCM302 (the memory API): a memory class (used), its package, and one of the API's attribute names.
 
 So ``in-memory vector store`` in a docstring, ``InMemoryVectorStore``, ``memory_key`` or
 ``ConversationalRetrievalChain`` make no candidate, and the opt-in rules' names count only when
@@ -45,11 +48,16 @@ class Spelling:
     group member, beside plain words).  Between tokens Python allows spaces, backslash line
     continuations, and inside brackets line breaks and comments: all of them are allowed here."""
 
-    def __init__(self, name: str, pattern: bytes) -> None:
+    def __init__(self, name: str, pattern: bytes, parts: tuple[str, ...] = ()) -> None:
+        """``parts``: literal text that every match contains (the path's names): a source that
+        lacks one is answered without compiling the pattern, which costs more than the search."""
         self.name = name
         self.pattern = pattern
+        self.parts = tuple(part.encode() for part in parts)
 
     def search(self, data: bytes) -> bool:
+        if not all(part in data for part in self.parts):
+            return False
         return _compiled(self.pattern).search(data) is not None
 
     def __repr__(self) -> str:
@@ -67,22 +75,53 @@ Group = frozenset[Member]
 Clause = tuple[Group, ...]  # every group needs one of its members in the source
 _WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _WORD_END = re.compile(rb"[A-Za-z0-9_]*")
-_GAP = rb"(?:[ \t\f\r\n\\]|#[^\r\n]*)*"  # what may stand between two tokens
+# What may stand between two tokens.  A comment runs to the end of its line (the look-ahead): a
+# comment with many ``#`` in it can then be matched one way only, not split in exponentially many.
+_GAP = rb"(?:[ \t\f\r\n\\]|#[^\r\n]*(?![^\r\n]))*"
+# A name in an import list (``a``, ``a as b``): non-ASCII letters are kept as UTF-8 bytes, or taken
+# out of the source altogether (``_needs_check``), so a name may be any run of them, even empty.
+_NAME = rb"[A-Za-z0-9_\x80-\xff]*"
+_IMPORT_LIST = (
+    rb"import" + _GAP + rb"(?:\(" + _GAP + rb")?(?:" + _NAME + rb"(?:" + _GAP + rb"as" + _GAP + _NAME + rb")?"
+)
+_IMPORT_LIST += _GAP + rb"," + _GAP + rb")*"
+_END = rb"(?![A-Za-z0-9_])"
 
 
 def _dotted(path: str) -> bytes:
     return (_GAP + rb"\." + _GAP).join(re.escape(part.encode()) for part in path.split("."))
 
 
+def spelled_dotted(module: str) -> Spelling:
+    """``module`` (or anything below it) spelled dotted, as ``import a.b`` and ``from a.b import x`` do."""
+    return Spelling(module, _dotted(module) + _END, tuple(module.split(".")))
+
+
 def imported(module: str) -> Group:
     """The ways an import statement reaches ``module`` (or anything below it): ``import a.b``,
     ``from a.b import x`` spell it dotted; ``from a import b`` spells ``a`` before ``import``."""
     parent, _, last = module.rpartition(".")
-    dotted = Spelling(module, _dotted(module) + rb"(?![A-Za-z0-9_])")
+    dotted = spelled_dotted(module)
     if not parent:
         return frozenset({dotted})
-    from_parent = Spelling(f"from {parent} import {last}", _dotted(parent) + _GAP + rb"import(?![A-Za-z0-9_])")
+    from_parent = Spelling(
+        f"from {parent} import {last}",
+        _dotted(parent) + _GAP + _IMPORT_LIST + re.escape(last.encode()) + _END,
+        (*parent.split("."), "import", last),
+    )
     return frozenset({dotted, from_parent})
+
+
+def used(names: Iterable[str]) -> Spelling:
+    """Where the engine can resolve one of ``names`` (catalog names: classes, functions): the
+    name follows a dot (an attribute chain, an import path, a string annotation's dotted path) or
+    stands in an import list (``from m import a, Name as N``), or a star import may have bound it.
+    A name is bound by nothing else, so a class name in a docstring or a comment does not count."""
+    alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names))
+    # In an import list a name follows ``import``, ``(`` or ``,``: those, not the whole list, keep
+    # the pattern short (compiling the patterns is a good part of what a small run spends here).
+    pattern = rb"(?:[.,(]|import)" + _GAP + rb"(?:" + alternatives + rb")" + _END
+    return Spelling("use of " + "|".join(sorted(names)), pattern + rb"|import" + _GAP + rb"\*")
 
 
 def _keyword_argument(words: Iterable[str]) -> Spelling:
@@ -107,9 +146,11 @@ def requirements() -> dict[str, list[Clause]]:
             memory_names.add(name)
             memory_packages.add(path.split(".", 1)[0])
         if entry.rule:  # every part of the path the name resolves to is spelled somewhere
-            needs.setdefault(entry.rule, []).append((frozenset({name}), *words))
+            needs.setdefault(entry.rule, []).append((frozenset({name}), *words, frozenset({used((name,))})))
         if lookup.is_removed(path) and lookup.new_home(path) is not None:  # reported on the import
-            needs.setdefault("LCM400", []).append((frozenset({name}), imported(module)))
+            # `from <module> import <name>`: `from a import b` then `b.<name>` reports no name (only a
+            # removed module, whose own clause follows), so only the dotted spelling counts here.
+            needs.setdefault("LCM400", []).append((frozenset({name}), frozenset({spelled_dotted(module)})))
     # Reaching a submodule spells its root: one clause per root of the removed modules.
     roots = [m for m in catalog.MOVED_MODULES if not any(m.startswith(o + ".") for o in catalog.MOVED_MODULES)]
     needs["LCM400"] += [(frozenset({root.rsplit(".", 1)[-1]}), imported(root)) for root in roots]
@@ -121,8 +162,13 @@ def requirements() -> dict[str, list[Clause]]:
         (keywords, frozenset({keyword}), *(frozenset({part}) for part in prefix.rstrip(".").split(".")))
         for prefix in catalog.MEMORY_CONSUMERS
     ]
-    needs["LCM300"].append((keywords, frozenset({keyword}), frozenset(memory_names), frozenset(memory_packages)))
-    needs["LCM302"] = [(frozenset(memory_names), frozenset(memory_packages), frozenset(catalog.MEMORY_API))]
+    memory_used = frozenset({used(memory_names)})
+    needs["LCM300"].append(
+        (keywords, frozenset({keyword}), frozenset(memory_names), frozenset(memory_packages), memory_used)
+    )
+    needs["LCM302"] = [
+        (frozenset(memory_names), frozenset(memory_packages), frozenset(catalog.MEMORY_API), memory_used)
+    ]
     return {code: list(dict.fromkeys(clauses)) for code, clauses in needs.items()}
 
 

@@ -30,15 +30,13 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from lint_memory import engine
-from lint_memory.model import FileReport, Finding
+from lint_memory.model import FileReport, Finding, Notebook
 from lint_memory.project import discovery
 from lint_memory.project.discovery import DEFAULT_EXCLUDES, PYTHON_SUFFIXES
 from lint_memory.project.settings import Settings
 from lint_memory.rules import BY_CODE, has_fixes, is_diagnostic
-from lint_memory.source import notebook
 from lint_memory.source.decode import SourceError, decode, decode_notebook, syntax_error
 from lint_memory.source.lines import split_lines
-from lint_memory.source.noqa import Suppressions
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -140,15 +138,29 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
 
 def _read(path: str) -> bytes | FileReport:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return _read_bytes(path)
     except OSError as error:
         report = FileReport(path)
         report.findings.append(_diagnostic(SourceError("LCM902", f"cannot read the file: {error.strerror or error}")))
         return report
 
 
-def _load_notebook(text: str) -> notebook.Notebook:
+def _read_bytes(path: str) -> bytes:
+    """The file's bytes, read with the system calls alone: on a large tree most files are read
+    only to be cleared by the pre-filter, and a buffered file object costs more than the read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
+        while chunks[-1]:  # until the end: the size may be 0 (a pipe) or the file may grow
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _load_notebook(text: str) -> Notebook:
+    from lint_memory.source import notebook  # json: only a run that meets a notebook loads it
+
     try:
         return notebook.load(text)
     except notebook.NotebookError as error:
@@ -172,6 +184,8 @@ def _needs_check(data: bytes, is_notebook: bool, codes: frozenset[str] | None = 
     if b"\x00" in data:
         return True  # reported as LCM902 / LCM903
     if is_notebook:  # the filter reads the code the engine reads, not its JSON spelling
+        from lint_memory.source import notebook
+
         try:
             book = notebook.load(decode_notebook(data))
         except notebook.NotebookError:
@@ -276,6 +290,8 @@ def _filter(report: FileReport, settings: Settings) -> None:
     codes = settings.codes_for(report.path)
     kept = [f for f in report.findings if f.code in codes]
     if report.source is not None and kept and _NOQA.search(report.source):
+        from lint_memory.source.noqa import Suppressions  # only a file with findings and a noqa needs it
+
         suppressions = Suppressions(report.source)
         book = report.notebook
         visible = []
@@ -377,7 +393,7 @@ def _all_in_pool(files: list[str], each: list[Settings], jobs: int, progress: Pr
     reports: list[FileReport | None] = [None] * len(files)
     for number, done in _pool_map(_check_files, tasks, jobs):
         for index, report in zip(batches[number], done, strict=True):
-            reports[index] = report
+            reports[index] = report or FileReport(files[index])
         if progress:
             progress.advance(len(done))
     return reports  # type: ignore[return-value]  # every slot is filled
@@ -395,8 +411,8 @@ def _batches(items: list[T], settings_of: Callable[[T], Settings], size: int) ->
 
 
 def _pool_map(
-    function: Callable[[list, Settings], list[FileReport]], tasks: list[tuple[Settings, list]], jobs: int
-) -> Iterator[tuple[int, list[FileReport]]]:
+    function: Callable[[list, Settings], Sequence[FileReport | None]], tasks: list[tuple[Settings, list]], jobs: int
+) -> Iterator[tuple[int, Sequence[FileReport | None]]]:
     """``(task number, function(items, settings))`` as tasks finish.  If a worker dies (killed, out
     of memory), each file of the tasks it took down gets a report saying so."""
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only a large run pays for the import
@@ -430,8 +446,11 @@ def _check_batch(batch: Sequence[tuple[str, bytes]], settings: Settings) -> list
     return [check_bytes(path, data, settings) for path, data in batch]
 
 
-def _check_files(paths: Sequence[str], settings: Settings) -> list[FileReport]:
-    return [check_file(path, settings) for path in paths]
+def _check_files(paths: Sequence[str], settings: Settings) -> list[FileReport | None]:
+    """Reports of ``paths``; None for a file the pre-filter cleared (most of them, on a large tree),
+    which the parent fills in, so that no more than the reports that say something are pickled."""
+    reports = (check_file(path, settings) for path in paths)
+    return [None if report == FileReport(report.path) else report for report in reports]
 
 
 def display_path(path: str) -> str:

@@ -71,3 +71,31 @@ def test_fix_still_renders_the_edits(tmp_path):
     assert app.read_text(encoding="utf-8").splitlines()[0] == (
         "from langchain_community.chat_message_histories import RedisChatMessageHistory"
     )
+
+
+def test_a_plain_check_loads_no_notebook_or_noqa_reader(tmp_path):
+    """json (notebooks) and the noqa tokenizer load only when a notebook or a noqa comment is met
+    (github output: planning fixes loads the fixes' own modules)."""
+    (tmp_path / "app.py").write_text(LEGACY, encoding="utf-8")
+    probe = PROBE.replace(
+        "print('LIBCST'",
+        "print('LAZY', sorted(m for m in ('lint_memory.source.notebook', 'lint_memory.source.noqa') "
+        "if m in sys.modules), file=sys.stderr)\nprint('LIBCST'",
+    )
+    plain = subprocess.run(
+        [sys.executable, "-c", probe, "check", "--isolated", "--output-format", "github", "app.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "LAZY []" in plain.stderr.splitlines()
+    (tmp_path / "app.py").write_text(LEGACY + "x = 1  # noqa\n", encoding="utf-8")
+    noted = subprocess.run(
+        [sys.executable, "-c", probe, "check", "--isolated", "--output-format", "github", "app.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "LAZY ['lint_memory.source.noqa']" in noted.stderr.splitlines()

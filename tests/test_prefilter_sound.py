@@ -90,6 +90,12 @@ IMPORTS = "from langchain_core.vectorstores import InMemoryVectorStore\nfrom lan
         IMPORTS + "# the memory is kept by the caller\nchain = LLMChain(llm=llm)\n",
         "from langchain.chains import ConversationalRetrievalChain\nConversationalRetrievalChain.from_llm(llm)\n",
         "from langchain_core.memory_utils import helper  # memory\n",
+        # a class name that nothing imports: only prose, which the engine never resolves
+        '"""Memory stays in the process."""\nfrom langchain_core.caches import BaseCache\n'
+        "class Cache(BaseCache):\n    def clear(self): ...\n",
+        # `memory` as a word, and an import from `langchain.schema` that does not import it
+        "from langchain.schema import Document  # memory\nmemory = {}\n",
+        "from langchain.chains import LLMChain\nconversation = LLMChain(llm=llm)\n",
     ],
 )
 def test_words_that_only_look_like_memory_code_are_cleared(source):
@@ -120,6 +126,12 @@ def test_opt_in_names_count_only_when_their_codes_are_selected():
         "from langchain.chains import LLMChain\nLLMChain(**dict(memory=m))\n",
         "import langchain.memory as m\nx = m.ConversationBufferMemory()\nx.save_context({}, {})\n",
         "from langchain.schema import (\n    Memory,  # an alias\n)\n",
+        "from langchain.schema import *\nclass M(Memory): ...\n",
+        "from langchain import (\n    chains,  # ## a comment\n    memory as m,\n)\n",
+        "from langchain import chains as c, \\\n    memory\n",
+        "from langchain.memory import (ConversationBufferMemory as B,\n    ChatMessageHistory)\nB().clear()\n",
+        "import langchain.schema as s\nclass M(s . \\\n    Memory): ...\n",
+        'import langchain.schema\nx: "langchain.schema.Memory" = None\n',
     ],
 )
 def test_every_way_of_writing_the_words_passes(source):
@@ -128,3 +140,11 @@ def test_every_way_of_writing_the_words_passes(source):
     codes = {f.code for f in check_source(source)}
     for code in codes:
         assert might_match(source.encode(), {code}), code
+
+
+def test_comments_full_of_hashes_are_read_in_linear_time():
+    """A comment may stand between the tokens of a dotted path; one with many ``#`` in it used to
+    be matched in exponentially many ways when the path did not follow (this never finished)."""
+    comment = "x = langchain . " + "#" * 80 + "\nother\n"
+    assert might_match((comment + "import langchain.memory\n").encode())
+    assert not might_match((comment + "memory = 1\n").encode())

@@ -53,21 +53,39 @@ def line_mapping(source: str) -> dict[int, str]:
 
     Lines are split as Python and flake8 split them (``split_lines``), each ending read as ``\\n``
     (flake8 reads files with universal newlines; the tokenizer alone would not end a line at a lone ``\\r``)."""
-    lines = [f"{line}\n" for line in split_lines(source)]
-    mapping: dict[int, str] = {}
-    low, high = len(lines) + 2, -1
-    try:
-        for token in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
-            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
-                continue
-            low, high = min(low, token.start[0]), max(high, token.end[0])
-            if token.type in (tokenize.NL, tokenize.NEWLINE):
-                joined = "".join(lines[low - 1 : high])
-                mapping.update(dict.fromkeys(range(low, high + 1), joined))
-                low, high = len(lines) + 2, -1
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass
-    return mapping
+    mapping = _LineMapping(source)
+    mapping.read_to(len(mapping.lines) + 1)
+    return mapping.mapping
+
+
+class _LineMapping:
+    """``line_mapping``, tokenized only as far as the lines asked about: the findings of a file
+    sit mostly near its top (imports), and tokenizing is what costs."""
+
+    def __init__(self, source: str) -> None:
+        self.lines = [f"{line}\n" for line in split_lines(source)]
+        self.mapping: dict[int, str] = {}
+        self._tokens = tokenize.generate_tokens(io.StringIO("".join(self.lines)).readline)
+        self._done = 0  # every line up to this one has its final entry (or never gets one)
+        self._low, self._high = len(self.lines) + 2, -1
+
+    def read_to(self, line: int) -> None:
+        """Tokenize until ``line``'s entry is final: its token group has ended, or the tokens have."""
+        lines, mapping = self.lines, self.mapping
+        try:
+            while self._done < line:
+                token = next(self._tokens)
+                if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                    continue
+                self._low, self._high = min(self._low, token.start[0]), max(self._high, token.end[0])
+                if token.type in (tokenize.NL, tokenize.NEWLINE):
+                    low, high = self._low, self._high
+                    joined = "".join(lines[low - 1 : high])
+                    mapping.update(dict.fromkeys(range(low, high + 1), joined))
+                    self._done = max(self._done, high)
+                    self._low, self._high = len(lines) + 2, -1
+        except (StopIteration, tokenize.TokenError, SyntaxError, IndentationError):
+            self._done = len(lines) + 2  # nothing more will be mapped
 
 
 class Suppressions:
@@ -75,7 +93,7 @@ class Suppressions:
 
     def __init__(self, source: str) -> None:
         self._source = source
-        self._mapping: dict[int, str] | None = None
+        self._mapping: _LineMapping | None = None
         self._lines: list[str] | None = None
         # Neither kind of comment can match without the word: skip tokenizing (the costly part).
         self._any = "noqa" in source.lower()
@@ -92,8 +110,9 @@ class Suppressions:
         if not self._any:
             return None
         if self._mapping is None:
-            self._mapping = line_mapping(self._source)
-        text = self._mapping.get(line)
+            self._mapping = _LineMapping(self._source)
+        self._mapping.read_to(line)
+        text = self._mapping.mapping.get(line)
         if text is None:
             if self._lines is None:
                 self._lines = split_lines(self._source)
