@@ -1,9 +1,16 @@
 """The rule engine's entry points, shared by every front end (flake8, pylint, CLI, server).
 
-``check_tree`` runs the checker (``lint_memory.checker``) over a parsed module; ``check_source`` parses first.  Both return
+``check_tree`` runs the checker (``lint_memory.checker``) over a parsed module; ``check_source`` parses first
+(``parse``).  Both return
 every finding, opt-in codes included: selection belongs to the front end (flake8's ignore list,
 pylint's enabled messages, the CLI's ``select``).  ``might_match`` decides from the source bytes,
 without parsing, that a file cannot have a finding (``lint_memory.prefilter``).
+
+Depth: valid code that is merely long (an ``elif`` chain of 1,000 branches, a long method chain,
+``a + a + ...`` with 10,000 terms) nests deeper than the default recursion limit allows.  ``parse``
+and ``check_tree`` then run again on a large stack (``lint_memory.deep``), so such a file is
+checked like any other; a ``RecursionError`` (or the parser's own ``SyntaxError`` / ``MemoryError``
+about its fixed limits) still reaches the caller for what even that cannot take.
 """
 
 from __future__ import annotations
@@ -11,12 +18,13 @@ from __future__ import annotations
 import ast
 
 from lint_memory.checker import Checker
+from lint_memory.deep import call_deep
 from lint_memory.model import Finding
 from lint_memory.prefilter import might_match, might_match_text
 from lint_memory.rules import MIGRATION_CODES
 from lint_memory.source.lines import char_column, split_lines
 
-__all__ = ["check_source", "check_tree", "might_match", "might_match_text"]
+__all__ = ["check_source", "check_tree", "might_match", "might_match_text", "parse"]
 
 
 def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
@@ -26,7 +34,10 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
     physical lines are); with them, string annotations are read only when they are plain literals.
     A legacy chain's finding says why the chain is not migrated automatically (``fix.migrate.status``).
     """
-    found = Checker(lines).run(tree)
+    try:
+        found = Checker(lines).run(tree)
+    except RecursionError:  # merely long code: again, on a stack that fits it
+        found = call_deep(Checker(lines).run, tree)
     if lines:
         for finding in found:
             finding.col = _char_column(lines, finding.line, finding.col)
@@ -41,8 +52,16 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
 
 def check_source(source: str, filename: str = "<unknown>") -> list[Finding]:
     """Parse and check; raises SyntaxError (or ValueError, RecursionError, MemoryError) on bad input."""
-    tree = ast.parse(source, filename=filename)
+    tree = parse(source, filename)
     return check_tree(tree, split_lines(source))
+
+
+def parse(source: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse``, again on a large stack when building the tree runs out of recursion depth."""
+    try:
+        return ast.parse(source, filename=filename)
+    except RecursionError:
+        return call_deep(ast.parse, source, filename=filename)
 
 
 def _char_column(lines: list[str], row: int, byte_col: int) -> int:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from lint_memory import engine
+from lint_memory.deep import call_deep
 from lint_memory.model import FileReport, Finding, Notebook
 from lint_memory.project import discovery
 from lint_memory.project.discovery import DEFAULT_EXCLUDES, PYTHON_SUFFIXES
@@ -128,8 +129,16 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
         return
     from lint_memory.fix import planner  # libcst: only when the fixes' edits are rendered
 
-    try:
+    def plan() -> None:
         planner.plan_fixes(report, settings.target_langchain, tree=tree, render=settings.render_fixes)
+
+    try:
+        try:
+            plan()
+        except RecursionError:  # merely long code: again, on a stack that fits it (see engine)
+            for finding in report.findings:
+                finding.fix = None
+            call_deep(plan)
     except Exception as error:
         for finding in report.findings:
             finding.fix = None
@@ -139,9 +148,10 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
 def _read(path: str) -> bytes | FileReport:
     try:
         return _read_bytes(path)
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a path the system cannot take (a null byte)
+        detail = getattr(error, "strerror", None) or error
         report = FileReport(path)
-        report.findings.append(_diagnostic(SourceError("LCM902", f"cannot read the file: {error.strerror or error}")))
+        report.findings.append(_diagnostic(SourceError("LCM902", f"cannot read the file: {detail}")))
         return report
 
 
@@ -241,7 +251,7 @@ def _check(report: FileReport, text: str, is_notebook: bool) -> ast.Module | Non
     if not is_notebook:
         report.source = text
         try:
-            tree = ast.parse(text, filename=_SOURCE_NAME)
+            tree = engine.parse(text, _SOURCE_NAME)
             report.findings = engine.check_tree(tree, split_lines(text))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             raise syntax_error(error) from None
@@ -251,7 +261,7 @@ def _check(report: FileReport, text: str, is_notebook: bool) -> ast.Module | Non
     body: list[ast.stmt] = []
     for cell in book.cells:  # each cell parses alone, as IPython runs it
         try:
-            tree = ast.parse("\n".join(cell.code), filename=_SOURCE_NAME)
+            tree = engine.parse("\n".join(cell.code), _SOURCE_NAME)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             problem = syntax_error(error)
             report.findings.append(
@@ -424,9 +434,14 @@ def _pool_map(
             number = futures[future]
             try:
                 yield number, future.result()
-            except BrokenProcessPool:
+            except Exception as error:  # the task as a whole failed: each of its files says so, the run goes on
                 paths = [item if isinstance(item, str) else item[0] for item in tasks[number][1]]
-                yield number, [FileReport(path, error="the worker process checking it died") for path in paths]
+                why = (
+                    "the worker process checking it died"
+                    if isinstance(error, BrokenProcessPool)
+                    else f"{type(error).__name__}: {error}"
+                )
+                yield number, [FileReport(path, error=why) for path in paths]
 
 
 def _cheap_needs_check(data: bytes, path: str, settings: Settings) -> bool:

@@ -458,7 +458,7 @@ def test_a_bug_in_the_planner_costs_the_fixes_never_the_findings(tmp_path):
     result = run("check", "--output-format", "json", cwd=path.parent, env={"PYTHONPATH": str(hooks)})
     assert result.returncode == 2
     assert result.stderr == (
-        "lint-memory: error: internal error while checking app.py: while planning fixes: RuntimeError: boom "
-        "(please report this)\n"
+        "lint-memory: error: lint-memory crashed while checking app.py: while planning fixes: RuntimeError: boom. "
+        "This is a bug in lint-memory; please report it at https://github.com/lint-memory/lint-memory/issues\n"
     )
     assert [(r["code"], r["location"]["row"], r["fix"]) for r in json.loads(result.stdout)] == [("LCM400", 1, None)]

@@ -11,9 +11,16 @@ what only some runs need is imported where it is used: fixing (libcst), baseline
 the output formats other than the chosen one, ``rules`` and ``explain``; and only the invoked
 subcommand's arguments are built.
 
-Exit status: 0 clean, 1 findings, 2 usage or configuration error (or a bug while checking a
-file).  Problems with the input are findings (LCM9xx), never an exit 2.  With ``--fix``, what
-counts is what remains (ruff's semantics); ``--diff`` exits 1 when it would change something.
+Exit status: 0 clean, 1 findings, 2 usage or configuration error, or a bug in lint-memory.
+Problems with the input are findings (LCM9xx), never an exit 2.  With ``--fix``, what counts is
+what remains (ruff's semantics); ``--diff`` exits 1 when it would change something.  A bug never
+ends in a traceback or in exit 1: one line on standard error names the file and asks for a report,
+and the status is 2 (``lint_memory.crash``; ``LINT_MEMORY_DEBUG=1`` shows the traceback).  A bug
+while checking one file costs that file only: the others are still checked and reported.
+
+Every subcommand but ``server`` runs on a large stack (``lint_memory.deep``), so that fixing,
+``--diff`` and ``--add-noqa`` work on code that is merely long (deep ``elif`` chains, long method
+chains) as checking does.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lint_memory import __version__, runner
+from lint_memory import __version__, crash, runner
+from lint_memory.deep import call_deep
 from lint_memory.output import common as output
 from lint_memory.output import formats
 from lint_memory.project import config, selection, target
@@ -92,16 +100,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(named).parse_args(argv)  # a usage error exits 2 from here
     output.never_fail_to_print()
     try:
-        return args.run(args)
+        return args.run(args) if args.run is run_server else call_deep(args.run, args)
     except BrokenPipeError:  # `lint-memory check | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CLEAN
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as error:
-        if not isinstance(error, _user_errors()):
-            raise
-        print(f"lint-memory: error: {error}", file=sys.stderr)
+        if isinstance(error, _user_errors()):
+            print(f"lint-memory: error: {error}", file=sys.stderr)
+        else:  # a bug: one line asking for a report (the traceback under LINT_MEMORY_DEBUG), never exit 1
+            crash.report(error)
         return EXIT_ERROR
 
 
@@ -316,10 +325,7 @@ def _warn_about_project_files(settings: Resolver, reports: Sequence[FileReport])
 def _report_errors(reports: Sequence[FileReport]) -> None:
     for report in reports:
         if report.error:
-            print(
-                f"lint-memory: error: internal error while checking {report.path}: {report.error} (please report this)",
-                file=sys.stderr,
-            )
+            print(crash.crash_line(report.error, report.path), file=sys.stderr)
 
 
 @dataclass
@@ -346,7 +352,8 @@ def fix(args: argparse.Namespace, settings: Resolver, reports: list[FileReport])
             report = reports[index]
             if report.error:
                 continue
-            result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=True)
+            with crash.working_on(report.path):
+                result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=True)
             if result.error:
                 print(f"lint-memory: error: {report.path}: {result.error}", file=sys.stderr)
             elif result.changed:
@@ -374,7 +381,8 @@ def show_diff(args: argparse.Namespace, reports: list[FileReport]) -> int:
     for report in reports:
         if report.error:
             continue
-        result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=False)
+        with crash.working_on(report.path):
+            result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=False)
         if result.error:
             print(f"lint-memory: error: {report.path}: {result.error}", file=sys.stderr)
         elif result.changed:
@@ -501,7 +509,8 @@ def add_noqa_comments(reports: list[FileReport]) -> int:
     added, failed = 0, False
     for report in reports:
         try:
-            added += add_noqa_file(report)
+            with crash.working_on(report.path):
+                added += add_noqa_file(report)
         except AddNoqaError as error:
             print(f"lint-memory: error: {error}", file=sys.stderr)
             failed = True
