@@ -20,7 +20,7 @@ import os
 import sys
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 __all__ = ["DEBUG_VARIABLE", "ISSUES_URL", "crash_line", "debug", "report", "working_on"]
 
@@ -37,10 +37,8 @@ def working_on(path: str) -> Iterator[None]:
         yield
     except Exception as error:
         if getattr(error, _PATH_ATTRIBUTE, None) is None:
-            try:
+            with suppress(AttributeError, TypeError):  # an exception type without a __dict__
                 setattr(error, _PATH_ATTRIBUTE, path)
-            except (AttributeError, TypeError):  # an exception type without a __dict__
-                pass
         raise
 
 

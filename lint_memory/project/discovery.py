@@ -4,6 +4,15 @@ Folders are walked with ``os.scandir`` (one system call per folder, no ``stat`` 
 skipping what ruff skips: the exclude patterns (ruff's defaults unless configured) and whatever
 git ignores.  A path named on the command line is always checked, unless ``force_exclude``
 applies the excludes to it too (pre-commit names every staged file).
+
+Each real file is yielded once, however many paths reach it: the same file named twice
+(``a.py ./a.py $PWD/a.py``), a folder and a file inside it, or a symbolic link to a file that is
+checked anyway.  A file is known by its real path: a file met in a walk is the real path of the
+walked folder joined with the names walked (the walk does not follow links to folders), so only
+links and named paths cost a ``realpath``.  Hard links are separate files, as git sees them.  What
+a walk meets that is not a regular file or a folder (a FIFO, a socket, a device, a dangling link)
+is left out; a path named on the command line is yielded whatever it is, and the runner reports
+what it cannot read (LCM902) without blocking on it.
 """
 
 from __future__ import annotations
@@ -134,6 +143,7 @@ def discover(
     if rules_at is None:
         fixed = (pattern_set(tuple(exclude), root), respect_gitignore, force_exclude)
         rules_at = lambda folder: fixed  # noqa: E731
+    seen: set[str] = set()  # the real paths of the files yielded so far
     for raw in paths:
         absolute = os.path.abspath(raw)
         is_dir = os.path.isdir(raw)
@@ -141,12 +151,27 @@ def discover(
         if force and _force_excluded(absolute, patterns, respect):
             continue
         if not is_dir:
-            yield raw
+            real = _real(raw)
+            if real not in seen:
+                seen.add(real)
+                yield raw
             continue
         rules = gitignore.ancestor_rules(absolute) if respect else None
         shown = os.path.normpath(raw)  # `./src/` is shown as `src`
         prefix = "" if shown == os.curdir else shown.rstrip(os.sep) + os.sep
-        yield from _walk(raw, prefix, absolute, rules_at, rules or [], respect, rules is not None)
+        walked = _walk(raw, prefix, absolute, _real(raw), rules_at, rules or [], respect, rules is not None)
+        for path, real in walked:
+            if real not in seen:
+                seen.add(real)
+                yield path
+
+
+def _real(path: str) -> str:
+    """The real path (links resolved) of ``path``; ``path`` made absolute if the system cannot say."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):  # a link loop on some Pythons, a path the system refuses
+        return os.path.abspath(path)
 
 
 def is_excluded(
@@ -180,15 +205,17 @@ def _walk(
     folder: str,
     prefix: str,
     absolute: str,
+    real: str,
     rules_at: RulesAt,
     rules: list[gitignore.IgnoreFile],
     respect_gitignore: bool,
     in_repo: bool,
-) -> Iterator[str]:
+) -> Iterator[tuple[str, str]]:
+    """``(path as shown, real path)`` of the files below ``folder``, whose real path is ``real``."""
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError:
-        yield prefix.rstrip(os.sep) or folder  # reported as unreadable when checked
+        yield prefix.rstrip(os.sep) or folder, real  # reported as unreadable when checked
         return
     patterns, respect_here, _ = rules_at(absolute)
     if respect_gitignore:
@@ -200,6 +227,7 @@ def _walk(
             rules = [*rules, own] if own else rules
     for entry in entries:
         name = entry.name
+        real_child = real + os.sep + name if real != os.sep else os.sep + name
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             if not is_dir and not name.endswith(PYTHON_SUFFIXES):
@@ -209,12 +237,19 @@ def _walk(
                 continue
             if is_dir:
                 yield from _walk(
-                    entry.path, f"{prefix}{name}{os.sep}", child, rules_at, rules, respect_gitignore, in_repo
+                    entry.path,
+                    f"{prefix}{name}{os.sep}",
+                    child,
+                    real_child,
+                    rules_at,
+                    rules,
+                    respect_gitignore,
+                    in_repo,
                 )
-            elif entry.is_file():
-                yield f"{prefix}{name}"
+            elif entry.is_file():  # a regular file, or a link to one; not a FIFO, device or dangling link
+                yield f"{prefix}{name}", _real(entry.path) if entry.is_symlink() else real_child
         except OSError:
-            yield f"{prefix}{name}"
+            yield f"{prefix}{name}", real_child  # reported as unreadable when checked
 
 
 def _posix(path: str) -> str:
