@@ -2,7 +2,8 @@
 
 flake8 and pylint report their own syntax errors; the flake8 and pylint plugins report LCM902 when
 the file's bytes are not text in its declared encoding (flake8 falls back to Latin-1 and would check
-it anyway) and LCM904 when the engine runs out of recursion depth (pylint: ``E5292`` / ``E5294``).
+it anyway) and LCM904 when the engine runs out of recursion depth even on the large stack
+(``lint_memory.deep``; pylint: ``E5292`` / ``E5294``).
 No checker event: these rules only define codes and documentation.
 """
 
@@ -28,8 +29,10 @@ RULES: tuple[Rule, ...] = (
         name="unreadable-file",
         summary="The file could not be read or decoded",
         url=DOCS_URL + "#lcm902-unreadable-file",
-        what="Reports a path that cannot be opened, or whose bytes are not text in its declared encoding "
-        "(UTF-8 by default, or a PEP 263 coding cookie), or that contains null bytes.",
+        what="Reports a path that cannot be opened (missing, a link loop, a path through a file), that is not a "
+        "regular file (a FIFO, a device, a folder: never read, so a FIFO cannot block the run), or whose bytes "
+        "are not text in its declared encoding (UTF-8 by default, or a PEP 263 coding cookie), or that contains "
+        "null bytes.",
         why="The run goes on with the other files; fix the file or exclude it.",
         example="b'\\xff\\xfe not utf-8'\n",
         use_instead="# a UTF-8 file\n",
@@ -54,8 +57,10 @@ RULES: tuple[Rule, ...] = (
         name="too-complex",
         summary="The file is nested too deeply to check",
         url=DOCS_URL + "#lcm904-too-complex",
-        what="Reports a file whose syntax tree is nested beyond Python's recursion limit.",
-        why="Such files are almost always generated; exclude them.",
+        what="Reports a file nested beyond what CPython's parser accepts (more than 200 nested brackets, 100 "
+        "levels of indentation, the parser's own stack). Code that is merely long (a 1,000-branch `elif` chain, "
+        "a long method chain, a sum of 10,000 terms) is checked normally, on a large stack.",
+        why="Python itself refuses such files; they are almost always generated: exclude them.",
         example="x = " + "[" * 300 + "]" * 300 + "\n",
         use_instead="x = []\n",
         fix_safety="No fix.",
