@@ -8,8 +8,10 @@ the recursion limit raised to ``RECURSION_LIMIT`` while it runs, so that the lim
 ``RecursionError``, reported as LCM904) long before the stack would overflow.  The stack is
 reserved, not used: only the pages the recursion touches cost memory.
 
-Callers try the ordinary call first and use ``call_deep`` only on a ``RecursionError``: a file of
-ordinary depth pays nothing.  What the parser itself refuses whatever the stack (its fixed limits:
+Callers try the ordinary call first and use ``call_deep`` only on a ``RecursionError``
+(``retry_deep``): a file of ordinary depth pays nothing, and the run itself stays on the main thread
+(an interrupted run stops at once: the worker is a daemon thread, and the recursion limit is put
+back, so it soon stops too).  What the parser itself refuses whatever the stack (its fixed limits:
 "too many nested parentheses", "too complex", and, on Python 3.12 and later, the C recursion limit
 when the tree's objects are built) still fails here, with the parser's own error.
 
@@ -24,7 +26,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["RECURSION_LIMIT", "STACK_SIZE", "call_deep"]
+__all__ = ["RECURSION_LIMIT", "STACK_SIZE", "call_deep", "retry_deep"]
 
 STACK_SIZE = 512 * 1024 * 1024  # reserved address space; the pages touched are what count
 RECURSION_LIMIT = 120_000  # frames; at most ~4 KiB of stack each, far below STACK_SIZE
@@ -71,3 +73,14 @@ def call_deep(function: Callable[..., T], *args: object, **kwargs: object) -> T:
     if failure:
         raise failure[0]
     return outcome[0]
+
+
+def retry_deep(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``function(*args, **kwargs)``; if it runs out of recursion depth, again with ``call_deep``.
+
+    Only for a function that can safely run twice: one that changes nothing before it returns.
+    """
+    try:
+        return function(*args, **kwargs)
+    except RecursionError:
+        return call_deep(function, *args, **kwargs)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 
 from lint_memory.checker import Checker
-from lint_memory.deep import call_deep
+from lint_memory.deep import retry_deep
 from lint_memory.model import Finding
 from lint_memory.prefilter import might_match, might_match_text
 from lint_memory.rules import MIGRATION_CODES
@@ -34,10 +34,7 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
     physical lines are); with them, string annotations are read only when they are plain literals.
     A legacy chain's finding says why the chain is not migrated automatically (``fix.migrate.status``).
     """
-    try:
-        found = Checker(lines).run(tree)
-    except RecursionError:  # merely long code: again, on a stack that fits it
-        found = call_deep(Checker(lines).run, tree)
+    found = retry_deep(lambda: Checker(lines).run(tree))  # merely long code: again, on a stack that fits it
     if lines:
         for finding in found:
             finding.col = _char_column(lines, finding.line, finding.col)
@@ -58,10 +55,7 @@ def check_source(source: str, filename: str = "<unknown>") -> list[Finding]:
 
 def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse``, again on a large stack when building the tree runs out of recursion depth."""
-    try:
-        return ast.parse(source, filename=filename)
-    except RecursionError:
-        return call_deep(ast.parse, source, filename=filename)
+    return retry_deep(ast.parse, source, filename=filename)
 
 
 def _char_column(lines: list[str], row: int, byte_col: int) -> int:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from lint_memory import engine
-from lint_memory.deep import call_deep
+from lint_memory.deep import retry_deep
 from lint_memory.model import FileReport, Finding, Notebook
 from lint_memory.project import discovery
 from lint_memory.project.discovery import DEFAULT_EXCLUDES, PYTHON_SUFFIXES
@@ -131,15 +131,12 @@ def _plan(report: FileReport, settings: Settings, tree: ast.Module | None) -> No
     from lint_memory.fix import planner  # libcst: only when the fixes' edits are rendered
 
     def plan() -> None:
+        for finding in report.findings:  # from scratch, if a first try ran out of recursion depth
+            finding.fix = None
         planner.plan_fixes(report, settings.target_langchain, tree=tree, render=settings.render_fixes)
 
     try:
-        try:
-            plan()
-        except RecursionError:  # merely long code: again, on a stack that fits it (see engine)
-            for finding in report.findings:
-                finding.fix = None
-            call_deep(plan)
+        retry_deep(plan)  # merely long code: again, on a stack that fits it (see engine)
     except Exception as error:
         for finding in report.findings:
             finding.fix = None

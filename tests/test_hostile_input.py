@@ -408,6 +408,22 @@ def test_depth_through_flake8(tmp_path, name):
     assert found == _expected(DEPTH[name])
 
 
+@pytest.mark.parametrize("name", ["elif_1000", "method_chain_1000"])
+def test_depth_fix_and_add_noqa(tmp_path, name):
+    """Fixing and ``--add-noqa`` on merely long code: the import is moved / the comments added."""
+    path = tmp_path / "deep.py"
+    path.write_text(_source(DEPTH[name]), encoding="utf-8")
+    done = run(tmp_path, "--fix", "--unsafe-fixes", "--output-format", "json", "deep.py")
+    assert_clean_run(done)
+    assert path.read_text(encoding="utf-8").startswith(
+        "from langchain_classic.memory import ConversationBufferMemory\n"
+    )
+    assert sorted(r["code"] for r in json.loads(done.stdout)) == ["LCM100", "LCM100"]
+    done = run(tmp_path, "--add-noqa", "deep.py")
+    assert done.returncode == 0 and done.stderr == "Added noqa comments for 2 findings.\n", done.stderr
+    assert_clean_run(run(tmp_path, "deep.py"), status=0)
+
+
 # --- the file system -----------------------------------------------------------------------------
 
 

@@ -18,9 +18,8 @@ ends in a traceback or in exit 1: one line on standard error names the file and 
 and the status is 2 (``lint_memory.crash``; ``LINT_MEMORY_DEBUG=1`` shows the traceback).  A bug
 while checking one file costs that file only: the others are still checked and reported.
 
-Every subcommand but ``server`` runs on a large stack (``lint_memory.deep``), so that fixing,
-``--diff`` and ``--add-noqa`` work on code that is merely long (deep ``elif`` chains, long method
-chains) as checking does.
+Fixing, ``--diff`` and ``--add-noqa`` run again on a large stack (``lint_memory.deep``) on a file
+that is merely long (deep ``elif`` chains, long method chains), as checking does.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint_memory import __version__, crash, runner
-from lint_memory.deep import call_deep
+from lint_memory.deep import retry_deep
 from lint_memory.output import common as output
 from lint_memory.output import formats
 from lint_memory.project import config, selection, target
@@ -100,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(named).parse_args(argv)  # a usage error exits 2 from here
     output.never_fail_to_print()
     try:
-        return args.run(args) if args.run is run_server else call_deep(args.run, args)
+        return args.run(args)
     except BrokenPipeError:  # `lint-memory check | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CLEAN
@@ -353,7 +352,7 @@ def fix(args: argparse.Namespace, settings: Resolver, reports: list[FileReport])
             if report.error:
                 continue
             with crash.working_on(report.path):
-                result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=True)
+                result = retry_deep(fixes.fix_file, report.path, report, unsafe=args.unsafe_fixes, write=True)
             if result.error:
                 print(f"lint-memory: error: {report.path}: {result.error}", file=sys.stderr)
             elif result.changed:
@@ -382,7 +381,7 @@ def show_diff(args: argparse.Namespace, reports: list[FileReport]) -> int:
         if report.error:
             continue
         with crash.working_on(report.path):
-            result = fixes.fix_file(report.path, report, unsafe=args.unsafe_fixes, write=False)
+            result = retry_deep(fixes.fix_file, report.path, report, unsafe=args.unsafe_fixes, write=False)
         if result.error:
             print(f"lint-memory: error: {report.path}: {result.error}", file=sys.stderr)
         elif result.changed:
@@ -510,7 +509,7 @@ def add_noqa_comments(reports: list[FileReport]) -> int:
     for report in reports:
         try:
             with crash.working_on(report.path):
-                added += add_noqa_file(report)
+                added += retry_deep(add_noqa_file, report)
         except AddNoqaError as error:
             print(f"lint-memory: error: {error}", file=sys.stderr)
             failed = True
