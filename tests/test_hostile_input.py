@@ -280,6 +280,13 @@ def _elif(branches: int) -> str:
     return "if a0:\n    pass\n" + "".join(f"elif a{i}:\n    pass\n" for i in range(1, branches))
 
 
+def _comprehensions(depth: int) -> str:
+    text = "a"
+    for _ in range(depth):
+        text = f"[{text} for a in b if a]"
+    return text
+
+
 DEPTH: dict[str, str] = {
     "elif_200": _elif(200),
     "elif_1000": _elif(1000),
@@ -288,12 +295,12 @@ DEPTH: dict[str, str] = {
     "attribute_chain_2000": "x = a" + ".b" * 2000,
     "sum_10000_terms": "x = " + "+".join(["a"] * 10_000),
     "nested_lists_150": "x = " + "[" * 150 + "]" * 150,
-    "nested_dicts_60": "x = " + "{'k': " * 60 + "1" + "}" * 60,
+    "nested_dicts_150": "x = " + "{'k': " * 150 + "1" + "}" * 150,
     "nested_calls_150": "x = " + "f(" * 150 + ")" * 150,
     "nested_parens_190": "x = " + "(" * 190 + "1" + ")" * 190,
     "nested_lambdas_600": "x = " + "lambda: " * 600 + "1",
     "nested_lambdas_3000": "x = " + "lambda: " * 3000 + "1",
-    "nested_comprehensions_60": "x = " + "[" * 60 + "y for y in z" + "]" * 60,
+    "nested_comprehensions_150": "x = " + _comprehensions(150),
     "nested_fstrings": "x = f'''{f\"{f'{a!r:>{width}}'}\"}'''",
     "negations_5000": "x = " + "-" * 5000 + "a",
     "conditional_expressions_3000": "x = " + "a if b else " * 3000 + "c",
