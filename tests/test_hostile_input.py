@@ -16,12 +16,14 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
 from lint_memory.deep import call_deep
+from lint_memory.engine import check_source
 from lint_memory.frontends import cli
 from lint_memory.frontends.flake8 import MemoryChecker
 from lint_memory.output import formats
@@ -429,6 +431,24 @@ def test_depth_fix_and_add_noqa(tmp_path, name):
     done = run(tmp_path, "--add-noqa", "deep.py")
     assert done.returncode == 0 and done.stderr == "Added noqa comments for 2 findings.\n", done.stderr
     assert_clean_run(run(tmp_path, "deep.py"), status=0)
+
+
+LONG_CHAINS = {
+    # name: (construct, seconds): a walk that goes back to the root of the chain at every link takes the
+    # square of its length (minutes here); the bound leaves a loaded machine room
+    "attribute_chain_30000": ("x = langchain" + ".b" * 30_000, 40),
+    "memory_api_call_chain_5000": ("x = memory" + ".load_memory_variables({})" * 5_000, 60),
+}
+
+
+@pytest.mark.parametrize("name", LONG_CHAINS)
+def test_long_chains_take_linear_time(name):
+    construct, seconds = LONG_CHAINS[name]
+    source = "import langchain\n" + LEGACY + USE + construct + "\n"
+    started = time.monotonic()
+    found = check_source(source)
+    assert time.monotonic() - started < seconds
+    assert {f.code for f in found} >= CHECKED
 
 
 # --- the file system -----------------------------------------------------------------------------

@@ -37,6 +37,8 @@ from lint_memory.semantic.bindings import (
     merge,
 )
 
+MAX_CHAIN = 64  # attributes ``qualified_path`` follows; catalogued names have at most 7 parts
+
 
 class SemanticModel:
     """Scopes, bindings and references of one module (see the module docstring)."""
@@ -118,14 +120,24 @@ class SemanticModel:
         return None
 
     def qualified_path(self, node: ast.AST) -> str | None:
-        """``langchain.memory.ConversationBufferMemory`` for an expression naming it through imports."""
-        if isinstance(node, ast.Name):
-            binding = self.lookup(node.id)
-            return binding.path if binding is not None and binding.kind is BindingKind.PATH else None
-        if isinstance(node, ast.Attribute):
-            base = self.qualified_path(node.value)
-            return f"{base}.{node.attr}" if base is not None else None
-        return None
+        """``langchain.memory.ConversationBufferMemory`` for an expression naming it through imports.
+
+        A loop, and no further than ``MAX_CHAIN`` attributes: the checker asks for every attribute
+        of a chain, so following each to its root would cost the square of the chain's length (a
+        generated ``a.b.b...`` of 50,000 names would never finish), and no catalogued name is
+        anywhere near that long."""
+        attributes: list[str] = []
+        while isinstance(node, ast.Attribute):
+            if len(attributes) == MAX_CHAIN:
+                return None
+            attributes.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        binding = self.lookup(node.id)
+        if binding is None or binding.kind is not BindingKind.PATH or binding.path is None:
+            return None
+        return ".".join([binding.path, *reversed(attributes)])
 
     # --- alternative blocks ------------------------------------------------------------------
     def alternatives(self, *branches: Callable[[], None]) -> None:

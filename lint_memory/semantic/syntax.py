@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 
 
 def parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
@@ -77,11 +78,31 @@ def dotted(node: ast.AST) -> str | None:
 
 
 def short(node: ast.AST, limit: int = 60) -> str:
-    """The source of an expression for a message, cut to ``limit`` characters."""
+    """The source of an expression for a message, cut to ``limit`` characters.
+
+    An expression is written from its outer ``_CLIP_DEPTH`` levels only (what lies deeper reads
+    ``...``): only the end of the text is kept, and writing all of a receiver chain of thousands
+    of calls for each call in it would take the square of its length."""
     text = dotted(node)
     if text is None:
         try:
-            text = ast.unparse(node)
+            text = ast.unparse(_clip(node, _CLIP_DEPTH))
         except Exception:  # pragma: no cover - unparse handles every node the parser makes
             text = "..."
     return text if len(text) <= limit else "..." + text[-(limit - 3) :]
+
+
+_CLIP_DEPTH = 20  # levels of an expression ``short`` writes
+
+
+def _clip(node: ast.AST, depth: int) -> ast.AST:
+    """A copy of ``node`` whose expressions deeper than ``depth`` levels are replaced by ``...``."""
+    if isinstance(node, ast.expr) and depth <= 0:
+        return ast.Name("...", ast.Load())
+    clone = copy.copy(node)
+    for field, value in ast.iter_fields(node):
+        if isinstance(value, ast.AST):
+            setattr(clone, field, _clip(value, depth - 1))
+        elif isinstance(value, list):
+            setattr(clone, field, [_clip(item, depth - 1) if isinstance(item, ast.AST) else item for item in value])
+    return clone
