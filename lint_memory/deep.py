@@ -18,9 +18,11 @@ when the tree's objects are built) still fails here, with the parser's own error
 The recursion limit is one per interpreter: it is raised only for the duration of a deep call, one
 deep call at a time (a lock), and put back afterwards; the calling thread waits meanwhile.  On
 Python 3.10 and 3.11 the limit also counts C frames, so a third thread recursing deeply through C
-code at the same moment could run past its own (smaller) stack before the raised limit stops it:
-lint-memory's hosts do not do that (the CLI's main thread waits, the language server checks in one
-thread); from Python 3.12 C recursion has its own fixed limit and the raised one is harmless.
+code at the same moment could run past its own (smaller) stack before the raised limit stops it.
+The CLI's main thread only waits; the language server checks small documents on two threads, so two
+documents deep enough to need this, checked at the same moment, could meet that on 3.10/3.11 (a
+known limit; a readers-writer lock around the engine's calls would close it).  From Python 3.12 C
+recursion has its own fixed limit and the raised one is harmless.
 """
 
 from __future__ import annotations
