@@ -19,20 +19,20 @@ The recursion limit is one per interpreter: it is raised only for the duration o
 deep call at a time (a lock), and put back afterwards; the calling thread waits meanwhile.  On
 Python 3.10 and 3.11 the limit also counts C frames, so a third thread recursing deeply through C
 code at the same moment could run past its own (smaller) stack before the raised limit stops it.
-The CLI's main thread only waits; the language server checks small documents on two threads, so two
-documents deep enough to need this, checked at the same moment, could meet that on 3.10/3.11 (a
-known limit; a readers-writer lock around the engine's calls would close it).  From Python 3.12 C
-recursion has its own fixed limit and the raised one is harmless.
+The CLI's main thread only waits; the language server, which checks on two threads, calls
+``use_large_stacks`` first, so every thread it starts has a stack as large as the deep one's.  From
+Python 3.12 C recursion has its own fixed limit and the raised one is harmless.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["RECURSION_LIMIT", "STACK_SIZE", "call_deep", "retry_deep"]
+__all__ = ["RECURSION_LIMIT", "STACK_SIZE", "call_deep", "retry_deep", "use_large_stacks"]
 
 STACK_SIZE = 512 * 1024 * 1024  # reserved address space; the pages touched are what count
 RECURSION_LIMIT = 120_000  # frames; at most ~4 KiB of stack each, far below STACK_SIZE
@@ -90,3 +90,15 @@ def retry_deep(function: Callable[..., T], *args: object, **kwargs: object) -> T
         return function(*args, **kwargs)
     except RecursionError:
         return call_deep(function, *args, **kwargs)
+
+
+def use_large_stacks() -> None:
+    """Give every thread started from now on a ``STACK_SIZE`` stack, for a process that checks on several threads.
+
+    The recursion limit ``call_deep`` raises is the interpreter's, so while one thread runs a deep call another
+    thread recursing through C code (Python 3.10 and 3.11 count those frames against the same limit) could run
+    past an ordinary thread's stack before the limit stops it.  With this, no thread's stack is smaller than the
+    deep one's; the stacks are reserved address space, not memory used.  Call it before starting those threads.
+    """
+    with contextlib.suppress(ValueError, RuntimeError):  # a platform that cannot give such stacks: ordinary ones
+        threading.stack_size(STACK_SIZE)

@@ -55,7 +55,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from lint_memory import __version__, engine, runner
+from lint_memory import __version__, deep, engine, runner
 from lint_memory.frontends import lsp_convert, lsp_stdio
 from lint_memory.frontends.lsp_convert import FIX_ALL_KIND, Columns
 from lint_memory.frontends.lsp_projects import Project, Projects
@@ -623,6 +623,7 @@ def _path(uri: str) -> str:
 
 
 def build_server() -> LintMemoryServer:
+    deep.use_large_stacks()  # checks run on threads while another may hold the raised recursion limit
     server = LintMemoryServer()
     features: list[tuple[str, Callable[..., Any], Any]] = [
         (types.INITIALIZED, server.on_initialized, None),
