@@ -390,3 +390,45 @@ def test_show_settings_names_the_skipped_dependency_table(tmp_path):
         'target-langchain = "0.3"  # langchain~=0.3.7 in pyproject.toml, requirements.txt '
         f"({path}: `project.optional-dependencies` must be a table, not an array: skipped)"
     )
+
+
+FOLDER_PATHS = ["a/m.py", "a/a/m.py", "a/b/a/m.py", "ab/a/m.py", "a/ab/a/c/m.py", "x/a/y/a/b/m.py", "a/a/a/b/m.py"]
+FOLDER_LINES = ["**/a/**/a/**/b", "a/**/a/**/c", "a/**/a/", "**/a/**/a*/**/c/", "a/**/b/**/a", "**/a/**/y/**/b"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None or sys.platform == "win32", reason="needs git and POSIX names")
+@pytest.mark.parametrize("line", FOLDER_LINES)
+def test_gitignore_lines_with_several_double_stars_match_what_git_says(tmp_path, line):
+    """The linear form of `/**/` pieces (gitignore._linear_folders) keeps git's answers."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text(line + "\n", encoding="utf-8")
+    for name in FOLDER_PATHS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(LEGACY, encoding="utf-8")
+    git = subprocess.run(
+        ["git", "check-ignore", "-z", "--stdin", "--no-index"],
+        input="\0".join(FOLDER_PATHS) + "\0",
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert git.returncode in (0, 1), git.stderr
+    ignored_by_git = set(filter(None, git.stdout.split("\0")))
+    result = run(".", "--output-format", "json", cwd=tmp_path)
+    checked = {
+        Path(record["filename"]).relative_to(tmp_path.resolve()).as_posix() for record in json.loads(result.stdout)
+    }
+    assert checked == set(FOLDER_PATHS) - ignored_by_git
+
+
+def test_gitignore_lines_with_many_double_stars_match_in_linear_time(tmp_path):
+    """Fifteen `/**/` against a path thirty folders deep: tried as pathspec writes it, minutes."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    deep = tmp_path.joinpath(*["a"] * 30)
+    deep.mkdir(parents=True)
+    (deep / "m.py").write_text(LEGACY, encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("**/a/" * 15 + "b\n" + "a/**/" * 15 + "c\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run(".", "--output-format", "json", cwd=tmp_path, timeout=60)
+    assert time.monotonic() - started < 30
+    assert {record["filename"] for record in json.loads(result.stdout)} == {str(deep.resolve() / "m.py")}

@@ -82,13 +82,21 @@ _STAR = "[^/]*"
 _SIMPLE_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]\^\\/]+\]|[^\\\[\](){}*+?.|^$/])+")
 
 
+_ANY_FOLDERS = "(?:/.+)?"  # pathspec's expression for a ``/**/`` between two pieces of a line
+_FOLDERS_PIECE = re.compile(r"/(?:\\.|\[\^/\]\*|\[[^\]\^\\/]+\]|[^\\\[\](){}*+?.|^$])+")
+
+
 def _linear(source: str) -> str:
     """``source`` (pathspec's expression for one line) matching in linear time: runs of ``[^/]*``
     become one, and with three or more, each fixed piece between two is matched at its earliest
     place and never retried (``globs``' idiom: right within one path component, where a ``*``
-    cannot cross ``/`` and neither can the piece, so the earliest place leaves the most room)."""
+    cannot cross ``/`` and neither can the piece, so the earliest place leaves the most room).
+    A line with two or more ``/**/`` gets the same treatment per folder piece (``_linear_folders``)."""
     while _STAR + _STAR in source:
         source = source.replace(_STAR + _STAR, _STAR)
+    folders = _linear_folders(source)
+    if folders is not None:
+        return folders
     parts = source.split(_STAR)
     if len(parts) < 4:
         return source
@@ -100,6 +108,25 @@ def _linear(source: str) -> str:
         else:
             out.append(_STAR + piece)
     return "".join(out) + _STAR + parts[-1]
+
+
+def _linear_folders(source: str) -> str | None:
+    """``a/**/b/**/c`` (``^a(?:/.+)?/b(?:/.+)?/c...``) in linear time, or None for another shape.
+
+    Tried as written, each ``(?:/.+)?`` retries every split of the path against every other: a line
+    with fifteen of them against a path thirty folders deep does not finish.  Each piece between two
+    of them (``/b``: whole path components, fixed text, classes and ``[^/]*`` within a component) is
+    matched instead at its earliest place that ends a component, and never retried.  That is right:
+    what follows the piece starts with ``(?:/.+)?`` too, so any later place it could take leaves a rest
+    that the earliest place's rest (a ``/``, then more folders) also matches."""
+    parts = source.split(_ANY_FOLDERS)
+    if len(parts) < 3 or not all(_FOLDERS_PIECE.fullmatch(piece) for piece in parts[1:-1]):
+        return None
+    out = [parts[0]]
+    for piece in parts[1:-1]:
+        name = f"g{next(globs.groups)}"
+        out.append(f"(?=(?P<{name}>(?:/.+?)?{piece}(?=/|$)))(?P={name})")
+    return "".join(out) + _ANY_FOLDERS + parts[-1]
 
 
 def _git_ranges(line: str) -> str:
