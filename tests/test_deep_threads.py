@@ -32,7 +32,7 @@ SCRIPT = textwrap.dedent(
     holder.start()
     time.sleep(0.5)  # the limit is raised now
     try:
-        print(pool.submit(down, 60_000).result())
+        print(pool.submit(down, 30_000).result())
     except RecursionError:  # Python 3.12+: C recursion stops at its own fixed limit, cleanly
         print("RecursionError")
     holder.join()
