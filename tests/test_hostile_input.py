@@ -454,7 +454,14 @@ def test_long_chains_take_linear_time(name):
     construct, seconds = LONG_CHAINS[name]
     source = "import langchain\n" + LEGACY + USE + construct + "\n"
     started = time.monotonic()
-    found = check_source(source)
+    try:
+        found = check_source(source)
+    except RecursionError:  # Python 3.12+: the parser's own fixed limit refuses such a chain (LCM904)
+        assert sys.version_info >= (3, 12)
+        assert time.monotonic() - started < seconds
+        with pytest.raises(RecursionError):
+            ast.parse(source)
+        return
     assert time.monotonic() - started < seconds
     assert {f.code for f in found} >= CHECKED
 
