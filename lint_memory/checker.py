@@ -95,8 +95,24 @@ class Checker(ast.NodeVisitor):
             method = _VISITS[kind] = getattr(Checker, "visit_" + kind.__name__, Checker.generic_visit)
         return method(self, node)
 
+    def generic_visit(self, node: ast.AST) -> None:
+        """``ast.NodeVisitor.generic_visit`` without its generators: the children of ``node``, in
+        field order (most of the walk's nodes have no method of their own and pass through here)."""
+        visit = self.visit
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
+
     def visit_Constant(self, node: ast.Constant) -> None:
         return None  # no child node (NodeVisitor's own visit_Constant looks for legacy methods)
+
+    def visit_Load(self, node: ast.Load) -> None:
+        return None  # no child node: the context of every name and attribute
 
     def run(self, tree: ast.AST) -> list[Finding]:
         """Walk the module, then the function bodies, then report what classes completed."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import gc
 import os
 import re
 import stat
@@ -461,25 +462,57 @@ def _batches(items: list[T], settings_of: Callable[[T], Settings], size: int) ->
 def _pool_map(
     function: Callable[[list, Settings], Sequence[FileReport | None]], tasks: list[tuple[Settings, list]], jobs: int
 ) -> Iterator[tuple[int, Sequence[FileReport | None]]]:
-    """``(task number, function(items, settings))`` as tasks finish.  If a worker dies (killed, out
-    of memory), each file of the tasks it took down gets a report saying so."""
+    """``(task number, function(items, settings))`` as tasks finish, over ``jobs`` processes: this
+    one and ``jobs - 1`` workers.  This process checks the first task before the workers are
+    forked from it, so they inherit what it loaded and compiled on first use instead of each
+    paying for it again; then, while the workers take tasks from the front, it takes those not
+    yet started from the back.  If a worker dies (killed, out of memory), each file of the tasks
+    it took down gets a report saying so."""
+    if not tasks:
+        return
+    yield 0, _run_task(function, tasks[0])
+    if len(tasks) == 1:
+        return
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only a large run pays for the import
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        futures = {pool.submit(function, items, settings): number for number, (settings, items) in enumerate(tasks)}
-        for future in as_completed(futures):
-            number = futures[future]
-            try:
-                yield number, future.result()
-            except Exception as error:  # the task as a whole failed: each of its files says so, the run goes on
-                paths = [item if isinstance(item, str) else item[0] for item in tasks[number][1]]
-                why = (
-                    "the worker process checking it died"
-                    if isinstance(error, BrokenProcessPool)
-                    else f"{type(error).__name__}: {error}"
-                )
-                yield number, [FileReport(path, error=why) for path in paths]
+    gc.freeze()  # what the workers inherit: collecting would touch, and so copy, every page of it
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs - 1, len(tasks) - 1))) as pool:
+            futures = {pool.submit(function, tasks[n][1], tasks[n][0]): n for n in range(1, len(tasks))}
+            for future in reversed(list(futures)):
+                if future.cancel():  # not started yet: this process takes it
+                    number = futures.pop(future)
+                    yield number, _run_task(function, tasks[number])
+            for future in as_completed(futures):
+                number = futures[future]
+                try:
+                    yield number, future.result()
+                except Exception as error:  # the task as a whole failed: each of its files says so, the run goes on
+                    why = (
+                        "the worker process checking it died"
+                        if isinstance(error, BrokenProcessPool)
+                        else f"{type(error).__name__}: {error}"
+                    )
+                    yield number, _failed(tasks[number][1], why)
+    finally:
+        gc.unfreeze()
+
+
+def _run_task(
+    function: Callable[[list, Settings], Sequence[FileReport | None]], task: tuple[Settings, list]
+) -> Sequence[FileReport | None]:
+    """One task in this process; a failure costs its files, as in a worker."""
+    settings, items = task
+    try:
+        return function(items, settings)
+    except Exception as error:
+        return _failed(items, f"{type(error).__name__}: {error}")
+
+
+def _failed(items: list, why: str) -> list[FileReport | None]:
+    """A report for each file of a task that failed as a whole, saying why."""
+    return [FileReport(item if isinstance(item, str) else item[0], error=why) for item in items]
 
 
 def _cheap_needs_check(data: bytes, path: str, settings: Settings) -> bool:
