@@ -21,7 +21,6 @@ import codecs
 import gc
 import os
 import re
-import stat
 import tokenize
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,6 +39,7 @@ from lint_memory.project.settings import Settings
 from lint_memory.rules import BY_CODE, has_fixes, is_diagnostic
 from lint_memory.source.decode import SourceError, decode, decode_notebook, syntax_error
 from lint_memory.source.lines import split_lines
+from lint_memory.source.reading import SpecialFile, read_regular
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -148,60 +148,17 @@ def _read(path: str) -> bytes | FileReport:
     """The file's bytes, or a report with its LCM902.  Only a regular file is read: opened without
     blocking (a FIFO named on the command line would wait for a writer forever), then checked."""
     try:
-        return _read_bytes(path)
-    except _SpecialFile as special:
+        return read_regular(path)
+    except SpecialFile as special:
         return _unreadable(path, f"not a regular file but {special.kind}")
     except (OSError, ValueError) as error:  # ValueError: a path the system cannot take (a null byte)
         return _unreadable(path, getattr(error, "strerror", None) or str(error))
-
-
-_SPECIAL_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _special_kind(mode: int) -> str | None:
-    """What a file that is not a regular one is, in words; None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    return next((word for test, word in _SPECIAL_KINDS if test(mode)), "a special file")
 
 
 def _unreadable(path: str, why: str) -> FileReport:
     report = FileReport(path)
     report.findings.append(_diagnostic(SourceError("LCM902", f"cannot read the file: {why}")))
     return report
-
-
-class _SpecialFile(Exception):
-    """Not a regular file (``kind`` says what): never read."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-
-def _read_bytes(path: str) -> bytes:
-    """The file's bytes, read with the system calls alone: on a large tree most files are read
-    only to be cleared by the pre-filter, and a buffered file object costs more than the read.
-    Opened without blocking and read only if it is a regular file (else ``_SpecialFile``)."""
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
-    try:
-        status = os.fstat(fd)
-        kind = _special_kind(status.st_mode)
-        if kind:
-            raise _SpecialFile(kind)
-        chunks = [os.read(fd, status.st_size + 1)]
-        while chunks[-1]:  # until the end: the file may grow
-            chunks.append(os.read(fd, 1 << 20))
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def _load_notebook(text: str) -> Notebook:

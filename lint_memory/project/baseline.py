@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -25,6 +24,7 @@ from dataclasses import dataclass, replace
 from lint_memory.model import FileReport
 from lint_memory.project.add_noqa import layout
 from lint_memory.source import atomic
+from lint_memory.source.reading import SpecialFile, read_regular
 
 VERSION = 1
 _SPACE = re.compile(r"\s+")
@@ -170,10 +170,9 @@ def write_baseline(path: str, reports: Iterable[FileReport], root: str | None) -
 
 def load_baseline(path: str) -> Baseline:
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # reading a FIFO would wait forever
-            raise BaselineError(path, "cannot read the baseline: not a regular file")
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_regular(path)  # never a FIFO (it would wait forever), a device or a folder
+    except SpecialFile:
+        raise BaselineError(path, "cannot read the baseline: not a regular file") from None
     except FileNotFoundError:
         raise BaselineError(
             path, "no such baseline file; record one with `lint-memory check --write-baseline`"
