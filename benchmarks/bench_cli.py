@@ -49,6 +49,7 @@ from lint_memory.project.settings import Settings  # noqa: E402
 from lint_memory.rules import LINT_RULES  # noqa: E402
 from lint_memory.source.decode import decode  # noqa: E402
 from lint_memory.source.lines import split_lines  # noqa: E402
+from lint_memory.source.reading import read_regular  # noqa: E402
 
 PER_FOLDER = 1000  # files per top-level folder: the 1k / 5k / 10k sizes are whole folders
 LEGACY_EVERY = 50  # one file in 50 (2%) is legacy LangChain code
@@ -323,7 +324,7 @@ def phases(tree: Path) -> None:
     with clock("discover"):
         files = list(runner.discover([str(tree)], settings))
     with clock("read"):
-        datas = [runner._read_bytes(path) for path in files]  # as the runner reads them
+        datas = [read_regular(path) for path in files]  # as the runner reads them
     with clock("pre-filter, old ('langchain' + a memory-ish substring)"):
         old = [d for d in datas if b"langchain" in d and any(token in d.lower() for token in _OLD_TOKENS)]
     with clock("pre-filter"):
