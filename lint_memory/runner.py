@@ -5,20 +5,20 @@ Every problem with the input becomes one LCM9xx finding for that file; nothing h
 Where the time goes on a large tree: each file is read and the byte pre-filter runs on it (a
 few substring searches); only the few files that pass are decoded, parsed and visited.  A small
 run does the reading and filtering in this process and sends only the files that passed to a
-process pool, if there are enough of them to pay for one; a large run spreads everything over the
-pool in batches of paths, so that only paths and (mostly empty) reports cross between processes.
+process pool (``lint_memory.pool``), if there are enough of them to pay for one; a large run
+spreads everything over the pool in batches of paths, so that only (mostly empty) reports cross
+between processes.  Where the workers are forked, which costs a millisecond, "large" starts at a
+few hundred files; where they start afresh and import everything (Windows, macOS), at thousands.
 
 Each file is checked under its own settings: ``check_paths`` takes a ``SettingsSource`` (a
 ``Settings`` is one, the same for every file; ``project.resolver.Resolver`` gives each file its
-nearest configuration's).  Batches sent to the pool hold files that share one ``Settings``, which
-travels once per batch.
+nearest configuration's).  The files of one batch share one ``Settings``.
 """
 
 from __future__ import annotations
 
 import ast
 import codecs
-import gc
 import os
 import re
 import tokenize
@@ -30,7 +30,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from lint_memory import engine
+from lint_memory import engine, pool
 from lint_memory.deep import retry_deep
 from lint_memory.model import FileReport, Finding, Notebook
 from lint_memory.project import discovery
@@ -58,8 +58,10 @@ __all__ = [
 
 PARALLEL_THRESHOLD = 24  # files to parse below which a process pool costs more than it saves
 BATCH_SIZE = 16  # files to parse per task sent to a worker: enough to amortise the round trip
-SCREEN_IN_POOL = 2000  # files from which reading and pre-filtering are spread over the pool too
-SCREEN_BATCH = 128  # files to read, pre-filter and check per task in that case
+SCREEN_IN_POOL = 200  # files from which reading and pre-filtering are spread over forked workers too
+SCREEN_IN_SPAWNED_POOL = 2000  # the same where workers start afresh and import everything (Windows, macOS)
+SCREEN_BATCH = 64  # files to read, pre-filter and check per task in that case
+MAX_TASKS = 4096  # tasks per run at most (larger batches beyond): the forked pool's queue holds them all
 
 
 class SettingsSource(Protocol):
@@ -349,7 +351,8 @@ def check_paths(
     jobs = (each[0].jobs if each else 0) or os.cpu_count() or 1
     if progress:
         progress.start(len(files))
-    if jobs > 1 and len(files) >= SCREEN_IN_POOL:
+    screen_in_pool = SCREEN_IN_POOL if pool.can_fork() else SCREEN_IN_SPAWNED_POOL
+    if jobs > 1 and len(files) >= screen_in_pool:
         reports = _all_in_pool(files, each, jobs, progress)
     else:
         reports = _screen_here(files, each, jobs, progress)
@@ -376,7 +379,7 @@ def _screen_here(files: list[str], each: list[Settings], jobs: int, progress: Pr
     distinct = {id(settings): settings for settings in each}.values()
     screened = {id(settings): replace(settings, prefilter=False) for settings in distinct}  # pending passed it
     if jobs > 1 and len(pending) >= PARALLEL_THRESHOLD:
-        batches = _batches(pending, lambda item: each[item[0]], BATCH_SIZE)
+        batches = _batches(pending, lambda item: each[item[0]], _batch_size(len(pending), BATCH_SIZE))
         tasks = [(screened[id(each[batch[0][0]])], [(path, data) for _, path, data in batch]) for batch in batches]
         for number, done in _pool_map(_check_batch, tasks, jobs):
             for (index, _, _), report in zip(batches[number], done, strict=True):
@@ -394,7 +397,7 @@ def _screen_here(files: list[str], each: list[Settings], jobs: int, progress: Pr
 def _all_in_pool(files: list[str], each: list[Settings], jobs: int, progress: Progress | None) -> list[FileReport]:
     """Many files: reading and pre-filtering them is worth spreading too; only paths and the
     (mostly empty) reports cross between processes."""
-    batches = _batches(list(range(len(files))), lambda index: each[index], SCREEN_BATCH)
+    batches = _batches(list(range(len(files))), lambda index: each[index], _batch_size(len(files), SCREEN_BATCH))
     tasks = [(each[batch[0]], [files[index] for index in batch]) for batch in batches]
     reports: list[FileReport | None] = [None] * len(files)
     for number, done in _pool_map(_check_files, tasks, jobs):
@@ -406,6 +409,11 @@ def _all_in_pool(files: list[str], each: list[Settings], jobs: int, progress: Pr
 
 
 T = TypeVar("T")
+
+
+def _batch_size(count: int, size: int) -> int:
+    """``size``, or larger if ``count`` items would otherwise make more than ``MAX_TASKS`` batches."""
+    return max(size, -(-count // MAX_TASKS))
 
 
 def _batches(items: list[T], settings_of: Callable[[T], Settings], size: int) -> list[list[T]]:
@@ -420,40 +428,51 @@ def _pool_map(
     function: Callable[[list, Settings], Sequence[FileReport | None]], tasks: list[tuple[Settings, list]], jobs: int
 ) -> Iterator[tuple[int, Sequence[FileReport | None]]]:
     """``(task number, function(items, settings))`` as tasks finish, over ``jobs`` processes: this
-    one and ``jobs - 1`` workers.  This process checks the first task before the workers are
-    forked from it, so they inherit what it loaded and compiled on first use instead of each
-    paying for it again; then, while the workers take tasks from the front, it takes those not
-    yet started from the back.  If a worker dies (killed, out of memory), each file of the tasks
-    it took down gets a report saying so."""
+    one and ``jobs - 1`` workers.  A task that fails costs its own files (each gets a report
+    saying why), wherever it ran; so does one whose worker died (killed, out of memory)."""
     if not tasks:
         return
+    if pool.can_fork():
+        yield from pool.map_unordered(
+            lambda number: _run_task(function, tasks[number]),
+            len(tasks),
+            jobs,
+            lambda number, why: _failed(tasks[number][1], why),
+        )
+    else:
+        yield from _spawned_pool_map(function, tasks, jobs)
+
+
+def _spawned_pool_map(
+    function: Callable[[list, Settings], Sequence[FileReport | None]], tasks: list[tuple[Settings, list]], jobs: int
+) -> Iterator[tuple[int, Sequence[FileReport | None]]]:
+    """``_pool_map`` where workers cannot be forked (Windows, macOS): ``concurrent.futures``'
+    workers start afresh and import what they need.  This process checks the first task before
+    they start; then, while they take tasks from the front, it takes those not yet started from
+    the back."""
     yield 0, _run_task(function, tasks[0])
     if len(tasks) == 1:
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only a large run pays for the import
     from concurrent.futures.process import BrokenProcessPool
 
-    gc.freeze()  # what the workers inherit: collecting would touch, and so copy, every page of it
-    try:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs - 1, len(tasks) - 1))) as pool:
-            futures = {pool.submit(function, tasks[n][1], tasks[n][0]): n for n in range(1, len(tasks))}
-            for future in reversed(list(futures)):
-                if future.cancel():  # not started yet: this process takes it
-                    number = futures.pop(future)
-                    yield number, _run_task(function, tasks[number])
-            for future in as_completed(futures):
-                number = futures[future]
-                try:
-                    yield number, future.result()
-                except Exception as error:  # the task as a whole failed: each of its files says so, the run goes on
-                    why = (
-                        "the worker process checking it died"
-                        if isinstance(error, BrokenProcessPool)
-                        else f"{type(error).__name__}: {error}"
-                    )
-                    yield number, _failed(tasks[number][1], why)
-    finally:
-        gc.unfreeze()
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs - 1, len(tasks) - 1))) as executor:
+        futures = {executor.submit(function, tasks[n][1], tasks[n][0]): n for n in range(1, len(tasks))}
+        for future in reversed(list(futures)):
+            if future.cancel():  # not started yet: this process takes it
+                number = futures.pop(future)
+                yield number, _run_task(function, tasks[number])
+        for future in as_completed(futures):
+            number = futures[future]
+            try:
+                yield number, future.result()
+            except Exception as error:  # the task as a whole failed: each of its files says so, the run goes on
+                why = (
+                    "the worker process checking it died"
+                    if isinstance(error, BrokenProcessPool)
+                    else f"{type(error).__name__}: {error}"
+                )
+                yield number, _failed(tasks[number][1], why)
 
 
 def _run_task(
