@@ -63,8 +63,16 @@ PHASES = ("read", "pre-filter")
 
 
 def run_once(python: str, tree: Path) -> dict:
-    out = subprocess.run([python, "-c", CHILD, str(tree)], capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
+    # Run in the tree: ``python -c`` puts the working folder first on the path, and a checkout's
+    # lint_memory there would win over the interpreter's own.
+    command = [python, "-c", CHILD, str(tree)]
+    return json.loads(subprocess.run(command, capture_output=True, text=True, check=True, cwd=tree).stdout)
+
+
+def origin(python: str) -> str:
+    """Where ``python`` imports lint-memory from."""
+    command = [python, "-c", "import os, lint_memory; print(os.path.dirname(os.path.dirname(lint_memory.__file__)))"]
+    return subprocess.run(command, capture_output=True, text=True, check=True, cwd=os.sep).stdout.strip()
 
 
 def bench(tree: Path, pythons: list[str], runs: int) -> None:
@@ -96,6 +104,8 @@ def main() -> None:
     parser.add_argument("--stdtree", type=Path, default=STD_TREE, help="the standard-library tree")
     args = parser.parse_args()
     pythons = args.python or [sys.executable]
+    for python in pythons:
+        print(f"{python}: lint-memory of {origin(python)}")
     for tree in (args.tree, args.stdtree):
         if tree.is_dir():
             bench(tree, pythons, args.runs)

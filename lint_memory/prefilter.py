@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from functools import cache
 
 from lint_memory.catalog import entries as catalog
@@ -70,6 +70,38 @@ class Spelling:
         return hash(self.name)
 
 
+class _Dotted(Spelling):
+    """``spelled_dotted``: the path's last part (followed by no word character), then the gaps, dots and
+    parts before it read backwards: no pattern to compile, and only the last part's places are tried."""
+
+    def search(self, data: bytes) -> bool:
+        if not all(part in data for part in self.parts):
+            return False
+        *head, last = self.parts
+        seen: list[set[int]] = [set() for _ in range(2 * len(head))]
+        at = data.find(last)
+        while at >= 0:
+            end = at + len(last)
+            if (end == len(data) or data[end] not in _WORD) and _dotted_before(data, at, head, seen):
+                return True
+            at = data.find(last, at + 1)
+        return False
+
+
+class _Used(Spelling):
+    """``used``: each name (followed by no word character) read backwards to a dot, a comma, a
+    bracket or ``import`` (a gap between), or a star import: no pattern to compile, and a name is
+    looked for as fast as a word is (a pattern that may start at any ``.``, ``,`` or ``(`` is not)."""
+
+    def __init__(self, name: str, pattern: bytes, names: Iterable[str]) -> None:
+        super().__init__(name, pattern)
+        self.names = tuple(name.encode() for name in names)
+
+    def search(self, data: bytes) -> bool:
+        seen: set[int] = set()
+        return any(_listed(data, name, seen) for name in self.names) or _star_import(data)
+
+
 Member = str | Spelling  # a whole word, or a spelling
 Group = frozenset[Member]
 Clause = tuple[Group, ...]  # every group needs one of its members in the source
@@ -94,7 +126,108 @@ def _dotted(path: str) -> bytes:
 
 def spelled_dotted(module: str) -> Spelling:
     """``module`` (or anything below it) spelled dotted, as ``import a.b`` and ``from a.b import x`` do."""
-    return Spelling(module, _dotted(module) + _END, tuple(module.split(".")))
+    return _Dotted(module, _dotted(module) + _END, tuple(module.split(".")))
+
+
+class _FromParent(Spelling):
+    """``from a import b``: the pattern, compiled and run only where ``b`` (followed by no word
+    character) comes after ``import``, a comma or a bracket (or a dot) and a gap, as in every match
+    of it (the name starts the import list, follows its bracket, or a comma): ``memory`` is a common
+    word, a name imported much less so."""
+
+    def search(self, data: bytes) -> bool:
+        if not all(part in data for part in self.parts):
+            return False
+        return _listed(data, self.parts[-1], set()) and _compiled(self.pattern).search(data) is not None
+
+
+# Reading a gap backwards.  ``_GAP`` read forwards is a run of gap characters and comments, a comment
+# running from a ``#`` to the end of its line; so a gap that ends at ``i`` starts at the first character
+# of the run of gap characters before ``i`` or, where that run holds a line break, at a ``#`` on the line
+# the break ends (any of them: the pattern does not know which ``#`` starts the comment), and from
+# there on the same way.  Only the places where no gap character comes before are given: a token ends
+# there.  ``seen`` (shared by the calls of one search that test the same thing) keeps each place to
+# one visit, which keeps a line full of ``#`` linear.
+_GAP_BYTES = frozenset(b" \t\f\r\n\\")
+
+
+def _gap_starts(data: bytes, i: int, seen: set[int]) -> Iterator[int]:
+    """Where a gap that ends at ``i`` may start, each place after a character that is no gap character
+    (or at 0), and not in ``seen`` (which gets them)."""
+    stack = [i]
+    while stack:
+        j = stack.pop()
+        k = j
+        while k and data[k - 1] in _GAP_BYTES:
+            k -= 1
+        if k in seen:
+            continue
+        seen.add(k)
+        yield k
+        if data.find(b"\n", k, j) < 0 and data.find(b"\r", k, j) < 0:
+            continue
+        line = max(data.rfind(b"\n", 0, k), data.rfind(b"\r", 0, k)) + 1
+        comment = data.find(b"#", line, k)
+        while comment >= 0:
+            stack.append(comment)
+            comment = data.find(b"#", comment + 1, k)
+
+
+def _listed(data: bytes, name: bytes, seen: set[int]) -> bool:
+    """Does ``name`` (followed by no word character) come after a dot, a comma, a bracket or
+    ``import``, and a gap?"""
+    at = data.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (end == len(data) or data[end] not in _WORD) and any(
+            _ends_use(data, start) for start in _gap_starts(data, at, seen)
+        ):
+            return True
+        at = data.find(name, at + 1)
+    return False
+
+
+def _ends_use(data: bytes, k: int) -> bool:
+    """Does a dot, a comma, a bracket or ``import`` end at ``k``?"""
+    return k > 0 and (data[k - 1] in b".,(" or data.endswith(b"import", 0, k))
+
+
+def _dotted_before(data: bytes, i: int, head: list[bytes], seen: list[set[int]]) -> bool:
+    """Do the parts ``head`` end before ``i``, spelled dotted, with a gap, a dot and a gap before ``i``?"""
+    if not head:
+        return True
+    part, level = head[-1], 2 * (len(head) - 1)
+    for dot in _gap_starts(data, i, seen[level]):
+        if dot and data[dot - 1] == _DOT:
+            for end in _gap_starts(data, dot - 1, seen[level + 1]):
+                if data.endswith(part, 0, end) and _dotted_before(data, end - len(part), head[:-1], seen):
+                    return True
+    return False
+
+
+_DOT = ord(".")
+
+
+def _star_import(data: bytes) -> bool:
+    """``import *`` (a gap between), read forwards from each ``import``."""
+    start = data.find(b"import")
+    while start >= 0:
+        at = start + 6
+        while at < len(data):
+            if data[at] in _GAP_BYTES:
+                at += 1
+            elif data[at] == _HASH:  # a comment: to the end of its line
+                ends = [end for end in (data.find(b"\n", at), data.find(b"\r", at)) if end >= 0]
+                at = min(ends) if ends else len(data)
+            else:
+                break
+        if data.startswith(b"*", at):
+            return True
+        start = data.find(b"import", start + 1)  # another may stand in a comment skipped above
+    return False
+
+
+_HASH = ord("#")
 
 
 def imported(module: str) -> Group:
@@ -104,7 +237,7 @@ def imported(module: str) -> Group:
     dotted = spelled_dotted(module)
     if not parent:
         return frozenset({dotted})
-    from_parent = Spelling(
+    from_parent = _FromParent(
         f"from {parent} import {last}",
         _dotted(parent) + _GAP + _IMPORT_LIST + re.escape(last.encode()) + _END,
         (*parent.split("."), "import", last),
@@ -121,7 +254,7 @@ def used(names: Iterable[str]) -> Spelling:
     # In an import list a name follows ``import``, ``(`` or ``,``: those, not the whole list, keep
     # the pattern short (compiling the patterns is a good part of what a small run spends here).
     pattern = rb"(?:[.,(]|import)" + _GAP + rb"(?:" + alternatives + rb")" + _END
-    return Spelling("use of " + "|".join(sorted(names)), pattern + rb"|import" + _GAP + rb"\*")
+    return _Used("use of " + "|".join(sorted(names)), pattern + rb"|import" + _GAP + rb"\*", sorted(names))
 
 
 def _keyword_argument(words: Iterable[str]) -> Spelling:
@@ -182,6 +315,36 @@ def seeds() -> tuple[bytes, ...]:
     return tuple(seed.encode() for seed in seeds)
 
 
+def _needs_text(member: Member, text: bytes) -> bool:
+    """Is ``text`` in every source where ``member`` is spelled?"""
+    if isinstance(member, str):
+        return text in member.encode()
+    return any(text in part for part in member.parts)
+
+
+@cache
+def _seed_plan() -> tuple[tuple[bytes, bytes | None], ...]:
+    """Each seed with the earlier seed it waits for, if any: one that every clause started by a word
+    with the seed in it needs (``EntityStore``: those classes live in ``langchain.memory.entity``, so
+    ``emory``).  A source without that one has none of those clauses, so it is not searched for the
+    seed: most sources are cleared after a search for each seed that waits for none."""
+    clauses = [clause for clauses in requirements().values() for clause in clauses]
+    plan: list[tuple[bytes, bytes | None]] = []
+    for seed in seeds():
+        started = [clause for clause in clauses if any(seed in str(word).encode() for word in clause[0])]
+        gate = next(
+            (
+                first
+                for first, waits in plan
+                if waits is None
+                and all(any(all(_needs_text(m, first) for m in group) for group in clause) for clause in started)
+            ),
+            None,
+        )
+        plan.append((seed, gate))
+    return tuple(plan)
+
+
 @cache
 def _index(codes: frozenset[str]) -> dict[bytes, tuple[tuple[Group, ...], ...]]:
     """first-group word -> the rest of each clause it starts, for the clauses of ``codes``."""
@@ -199,15 +362,16 @@ def _compiled(pattern: bytes) -> re.Pattern[bytes]:
     return re.compile(pattern)  # on first use: compiling them all would cost every start-up
 
 
-@cache
-def _word_end(word: str) -> re.Pattern[bytes]:
-    """``word`` not followed by a word character (a leading look-behind would cost sre its fast
-    literal search, so the character before is checked by hand)."""
-    return re.compile(re.escape(word.encode()) + rb"(?![A-Za-z0-9_])")
-
-
 def _has_word(data: bytes, word: str) -> bool:
-    return any(m.start() == 0 or data[m.start() - 1] not in _WORD for m in _word_end(word).finditer(data))
+    """``word`` with no word character on either side (a pattern would cost a compile per word)."""
+    spelled = word.encode()
+    at = data.find(spelled)
+    while at >= 0:
+        end = at + len(spelled)
+        if (at == 0 or data[at - 1] not in _WORD) and (end == len(data) or data[end] not in _WORD):
+            return True
+        at = data.find(spelled, at + 1)
+    return False
 
 
 def might_match(data: bytes, codes: Collection[str] | None = None) -> bool:
@@ -231,7 +395,15 @@ def might_match_text(text: str, codes: Collection[str] | None = None) -> bool:
 
 
 def _needs(data: bytes, codes: Collection[str] | None) -> bool:
-    if b"langchain" not in data or not any(seed in data for seed in seeds()):
+    if b"langchain" not in data:
+        return False
+    firsts: list[tuple[bytes, int]] = []  # each seed in the source, where it is first
+    for seed, gate in _seed_plan():
+        if gate is None or any(gate == found for found, _ in firsts):
+            at = data.find(seed)
+            if at >= 0:
+                firsts.append((seed, at))
+    if not firsts:
         return False
     index = _index(frozenset(requirements()) if codes is None else frozenset(codes))
     found: dict[Member, bool] = {}
@@ -245,8 +417,7 @@ def _needs(data: bytes, codes: Collection[str] | None) -> bool:
         return found[member]
 
     seen: set[bytes] = set()
-    for seed in seeds():
-        at = data.find(seed)
+    for seed, at in firsts:
         while at >= 0:
             start = at
             while start and data[start - 1] in _WORD:
