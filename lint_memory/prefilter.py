@@ -43,6 +43,44 @@ from lint_memory.catalog import entries as catalog
 from lint_memory.catalog import index as lookup
 
 
+class Source:
+    """A source's bytes, with what has been looked up in them so far: the clauses of one source
+    share words and parts (``memory``), each looked up once."""
+
+    __slots__ = ("_ends", "_has", "data")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._has: dict[bytes, bool] = {}
+        self._ends: dict[bytes, list[int]] = {}
+
+    def has(self, text: bytes) -> bool:
+        """Is ``text`` anywhere in the source?"""
+        found = self._has.get(text)
+        if found is None:
+            found = self._has[text] = text in self.data
+        return found
+
+    def ends(self, text: bytes) -> list[int]:
+        """Where ``text`` stands followed by no word character (a word ends there)."""
+        places = self._ends.get(text)
+        if places is None:
+            data, places = self.data, []
+            at = data.find(text)
+            while at >= 0:
+                end = at + len(text)
+                if end == len(data) or data[end] not in _WORD:
+                    places.append(at)
+                at = data.find(text, at + 1)
+            self._ends[text] = places
+        return places
+
+    def has_word(self, word: bytes) -> bool:
+        """``word`` with no word character on either side (a pattern would cost a compile per word)."""
+        data = self.data
+        return any(at == 0 or data[at - 1] not in _WORD for at in self.ends(word))
+
+
 class Spelling:
     """A way of writing a dotted path that a finding needs, as a pattern over the source (a
     group member, beside plain words).  Between tokens Python allows spaces, backslash line
@@ -56,9 +94,13 @@ class Spelling:
         self.parts = tuple(part.encode() for part in parts)
 
     def search(self, data: bytes) -> bool:
-        if not all(part in data for part in self.parts):
+        """Is the spelling in ``data``?"""
+        return self.found_in(Source(data))
+
+    def found_in(self, source: Source) -> bool:
+        if not all(source.has(part) for part in self.parts):
             return False
-        return _compiled(self.pattern).search(data) is not None
+        return _compiled(self.pattern).search(source.data) is not None
 
     def __repr__(self) -> str:
         return f"Spelling({self.name!r})"
@@ -74,18 +116,12 @@ class _Dotted(Spelling):
     """``spelled_dotted``: the path's last part (followed by no word character), then the gaps, dots and
     parts before it read backwards: no pattern to compile, and only the last part's places are tried."""
 
-    def search(self, data: bytes) -> bool:
-        if not all(part in data for part in self.parts):
+    def found_in(self, source: Source) -> bool:
+        if not all(source.has(part) for part in self.parts):
             return False
         *head, last = self.parts
         seen: list[set[int]] = [set() for _ in range(2 * len(head))]
-        at = data.find(last)
-        while at >= 0:
-            end = at + len(last)
-            if (end == len(data) or data[end] not in _WORD) and _dotted_before(data, at, head, seen):
-                return True
-            at = data.find(last, at + 1)
-        return False
+        return any(_dotted_before(source.data, at, head, seen) for at in source.ends(last))
 
 
 class _Used(Spelling):
@@ -96,10 +132,35 @@ class _Used(Spelling):
     def __init__(self, name: str, pattern: bytes, names: Iterable[str]) -> None:
         super().__init__(name, pattern)
         self.names = tuple(name.encode() for name in names)
+        common = _common_part(self.names)
+        self.searched = [(common, self.names)] if common else [(name, (name,)) for name in self.names]
 
-    def search(self, data: bytes) -> bool:
-        seen: set[int] = set()
-        return any(_listed(data, name, seen) for name in self.names) or _star_import(data)
+    def found_in(self, source: Source) -> bool:
+        """Each place of the text all the names have (``Memory``) is read to the end of its word,
+        where one of the names must end: one search for them all, not one for each."""
+        data, seen = source.data, set[int]()
+        for common, names in self.searched:
+            at = data.find(common)
+            while at >= 0:
+                end = _WORD_END.match(data, at + len(common)).end()  # type: ignore[union-attr]  # always matches
+                for name in names:
+                    if data.endswith(name, 0, end) and any(
+                        _ends_use(data, start) for start in _gap_starts(data, end - len(name), seen)
+                    ):
+                        return True
+                at = data.find(common, end)
+        return _star_import(data)
+
+
+def _common_part(names: tuple[bytes, ...]) -> bytes:
+    """The longest text of at least four letters that each of ``names`` contains, or nothing."""
+    shortest = min(names, key=len)
+    for size in range(len(shortest), 3, -1):
+        for start in range(len(shortest) - size + 1):
+            part = shortest[start : start + size]
+            if all(part in name for name in names):
+                return part
+    return b""
 
 
 Member = str | Spelling  # a whole word, or a spelling
@@ -135,10 +196,15 @@ class _FromParent(Spelling):
     of it (the name starts the import list, follows its bracket, or a comma): ``memory`` is a common
     word, a name imported much less so."""
 
-    def search(self, data: bytes) -> bool:
-        if not all(part in data for part in self.parts):
+    def found_in(self, source: Source) -> bool:
+        if not all(source.has(part) for part in self.parts):
             return False
-        return _listed(data, self.parts[-1], set()) and _compiled(self.pattern).search(data) is not None
+        seen: set[int] = set()
+        if not any(
+            _ends_use(source.data, k) for at in source.ends(self.parts[-1]) for k in _gap_starts(source.data, at, seen)
+        ):
+            return False
+        return _compiled(self.pattern).search(source.data) is not None
 
 
 # Reading a gap backwards.  ``_GAP`` read forwards is a run of gap characters and comments, a comment
@@ -171,20 +237,6 @@ def _gap_starts(data: bytes, i: int, seen: set[int]) -> Iterator[int]:
         while comment >= 0:
             stack.append(comment)
             comment = data.find(b"#", comment + 1, k)
-
-
-def _listed(data: bytes, name: bytes, seen: set[int]) -> bool:
-    """Does ``name`` (followed by no word character) come after a dot, a comma, a bracket or
-    ``import``, and a gap?"""
-    at = data.find(name)
-    while at >= 0:
-        end = at + len(name)
-        if (end == len(data) or data[end] not in _WORD) and any(
-            _ends_use(data, start) for start in _gap_starts(data, at, seen)
-        ):
-            return True
-        at = data.find(name, at + 1)
-    return False
 
 
 def _ends_use(data: bytes, k: int) -> bool:
@@ -353,25 +405,20 @@ def _index(codes: frozenset[str]) -> dict[bytes, tuple[tuple[Group, ...], ...]]:
     for code in sorted(codes & needs.keys()):
         for first, *rest in needs[code]:
             for word in first:
-                index.setdefault(str(word).encode(), []).append(tuple(rest))
+                index.setdefault(str(word).encode(), []).append(tuple(sorted(rest, key=_cost)))
     return {word: tuple(dict.fromkeys(rests)) for word, rests in index.items()}
+
+
+def _cost(group: Group) -> int:
+    """How many searches of the source a group may take: about one a member (``used`` looks for a
+    text all its names share), so a group of 58 words up to 58.  The groups of a clause are tested
+    cheapest first (the answer is the same in any order)."""
+    return len(group)
 
 
 @cache
 def _compiled(pattern: bytes) -> re.Pattern[bytes]:
     return re.compile(pattern)  # on first use: compiling them all would cost every start-up
-
-
-def _has_word(data: bytes, word: str) -> bool:
-    """``word`` with no word character on either side (a pattern would cost a compile per word)."""
-    spelled = word.encode()
-    at = data.find(spelled)
-    while at >= 0:
-        end = at + len(spelled)
-        if (at == 0 or data[at - 1] not in _WORD) and (end == len(data) or data[end] not in _WORD):
-            return True
-        at = data.find(spelled, at + 1)
-    return False
 
 
 def might_match(data: bytes, codes: Collection[str] | None = None) -> bool:
@@ -407,13 +454,14 @@ def _needs(data: bytes, codes: Collection[str] | None) -> bool:
         return False
     index = _index(frozenset(requirements()) if codes is None else frozenset(codes))
     found: dict[Member, bool] = {}
+    source = Source(data)
 
     def spelled(member: Member) -> bool:
         if member not in found:
             if isinstance(member, str):
-                found[member] = _has_word(data, member)
+                found[member] = source.has_word(member.encode())
             else:
-                found[member] = member.search(data)
+                found[member] = member.found_in(source)
         return found[member]
 
     seen: set[bytes] = set()
