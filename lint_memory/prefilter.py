@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from functools import cache
 
 from lint_memory.catalog import entries as catalog
@@ -47,12 +47,14 @@ class Source:
     """A source's bytes, with what has been looked up in them so far: the clauses of one source
     share words and parts (``memory``), each looked up once."""
 
-    __slots__ = ("_ends", "_has", "data")
+    __slots__ = ("_ends", "_gaps", "_has", "_listed", "data")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._has: dict[bytes, bool] = {}
         self._ends: dict[bytes, list[int]] = {}
+        self._gaps: dict[int, list[int]] = {}
+        self._listed: dict[bytes, bool] = {}
 
     def has(self, text: bytes) -> bool:
         """Is ``text`` anywhere in the source?"""
@@ -74,6 +76,24 @@ class Source:
                 at = data.find(text, at + 1)
             self._ends[text] = places
         return places
+
+    def gap_starts(self, i: int) -> list[int]:
+        """``_gap_starts`` before ``i``."""
+        starts = self._gaps.get(i)
+        if starts is None:
+            starts = self._gaps[i] = _gap_starts(self.data, i)
+        return starts
+
+    def listed(self, name: bytes) -> bool:
+        """Does ``name`` (followed by no word character) come after a dot, a comma, a bracket or
+        ``import``, and a gap?"""
+        found = self._listed.get(name)
+        if found is None:
+            data = self.data
+            found = self._listed[name] = any(
+                _ends_use(data, start) for at in self.ends(name) for start in self.gap_starts(at)
+            )
+        return found
 
     def has_word(self, word: bytes) -> bool:
         """``word`` with no word character on either side (a pattern would cost a compile per word)."""
@@ -120,8 +140,9 @@ class _Dotted(Spelling):
         if not all(source.has(part) for part in self.parts):
             return False
         *head, last = self.parts
-        seen: list[set[int]] = [set() for _ in range(2 * len(head))]
-        return any(_dotted_before(source.data, at, head, seen) for at in source.ends(last))
+        if head and not source.listed(last):  # no dot before it, anywhere
+            return False
+        return any(_dotted_before(source, at, head) for at in source.ends(last))
 
 
 class _Used(Spelling):
@@ -138,14 +159,14 @@ class _Used(Spelling):
     def found_in(self, source: Source) -> bool:
         """Each place of the text all the names have (``Memory``) is read to the end of its word,
         where one of the names must end: one search for them all, not one for each."""
-        data, seen = source.data, set[int]()
+        data = source.data
         for common, names in self.searched:
             at = data.find(common)
             while at >= 0:
                 end = _WORD_END.match(data, at + len(common)).end()  # type: ignore[union-attr]  # always matches
                 for name in names:
                     if data.endswith(name, 0, end) and any(
-                        _ends_use(data, start) for start in _gap_starts(data, end - len(name), seen)
+                        _ends_use(data, start) for start in source.gap_starts(end - len(name))
                     ):
                         return True
                 at = data.find(common, end)
@@ -199,12 +220,7 @@ class _FromParent(Spelling):
     def found_in(self, source: Source) -> bool:
         if not all(source.has(part) for part in self.parts):
             return False
-        seen: set[int] = set()
-        if not any(
-            _ends_use(source.data, k) for at in source.ends(self.parts[-1]) for k in _gap_starts(source.data, at, seen)
-        ):
-            return False
-        return _compiled(self.pattern).search(source.data) is not None
+        return source.listed(self.parts[-1]) and _compiled(self.pattern).search(source.data) is not None
 
 
 # Reading a gap backwards.  ``_GAP`` read forwards is a run of gap characters and comments, a comment
@@ -212,15 +228,16 @@ class _FromParent(Spelling):
 # of the run of gap characters before ``i`` or, where that run holds a line break, at a ``#`` on the line
 # the break ends (any of them: the pattern does not know which ``#`` starts the comment), and from
 # there on the same way.  Only the places where no gap character comes before are given: a token ends
-# there.  ``seen`` (shared by the calls of one search that test the same thing) keeps each place to
-# one visit, which keeps a line full of ``#`` linear.
+# there.  Each place is visited once, which keeps a line full of ``#`` linear; a ``Source`` keeps the
+# answer for each ``i``, which the spellings of one source share.
 _GAP_BYTES = frozenset(b" \t\f\r\n\\")
 
 
-def _gap_starts(data: bytes, i: int, seen: set[int]) -> Iterator[int]:
+def _gap_starts(data: bytes, i: int) -> list[int]:
     """Where a gap that ends at ``i`` may start, each place after a character that is no gap character
-    (or at 0), and not in ``seen`` (which gets them)."""
-    stack = [i]
+    (or at 0)."""
+    starts: list[int] = []
+    stack, seen = [i], set()
     while stack:
         j = stack.pop()
         k = j
@@ -229,7 +246,7 @@ def _gap_starts(data: bytes, i: int, seen: set[int]) -> Iterator[int]:
         if k in seen:
             continue
         seen.add(k)
-        yield k
+        starts.append(k)
         if data.find(b"\n", k, j) < 0 and data.find(b"\r", k, j) < 0:
             continue
         line = max(data.rfind(b"\n", 0, k), data.rfind(b"\r", 0, k)) + 1
@@ -237,6 +254,7 @@ def _gap_starts(data: bytes, i: int, seen: set[int]) -> Iterator[int]:
         while comment >= 0:
             stack.append(comment)
             comment = data.find(b"#", comment + 1, k)
+    return starts
 
 
 def _ends_use(data: bytes, k: int) -> bool:
@@ -244,15 +262,15 @@ def _ends_use(data: bytes, k: int) -> bool:
     return k > 0 and (data[k - 1] in b".,(" or data.endswith(b"import", 0, k))
 
 
-def _dotted_before(data: bytes, i: int, head: list[bytes], seen: list[set[int]]) -> bool:
+def _dotted_before(source: Source, i: int, head: list[bytes]) -> bool:
     """Do the parts ``head`` end before ``i``, spelled dotted, with a gap, a dot and a gap before ``i``?"""
     if not head:
         return True
-    part, level = head[-1], 2 * (len(head) - 1)
-    for dot in _gap_starts(data, i, seen[level]):
+    data, part = source.data, head[-1]
+    for dot in source.gap_starts(i):
         if dot and data[dot - 1] == _DOT:
-            for end in _gap_starts(data, dot - 1, seen[level + 1]):
-                if data.endswith(part, 0, end) and _dotted_before(data, end - len(part), head[:-1], seen):
+            for end in source.gap_starts(dot - 1):
+                if data.endswith(part, 0, end) and _dotted_before(source, end - len(part), head[:-1]):
                     return True
     return False
 
