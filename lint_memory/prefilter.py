@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cache
 
 from lint_memory.catalog import entries as catalog
@@ -106,12 +106,20 @@ class Spelling:
     group member, beside plain words).  Between tokens Python allows spaces, backslash line
     continuations, and inside brackets line breaks and comments: all of them are allowed here."""
 
-    def __init__(self, name: str, pattern: bytes, parts: tuple[str, ...] = ()) -> None:
+    def __init__(self, name: str, pattern: bytes | Callable[[], bytes], parts: tuple[str, ...] = ()) -> None:
         """``parts``: literal text that every match contains (the path's names): a source that
-        lacks one is answered without compiling the pattern, which costs more than the search."""
+        lacks one is answered without compiling the pattern, which costs more than the search.
+        ``pattern`` may be given as a function that builds it, for spellings that are searched
+        without it (it is then built only when asked for)."""
         self.name = name
-        self.pattern = pattern
+        self._pattern = pattern
         self.parts = tuple(part.encode() for part in parts)
+
+    @property
+    def pattern(self) -> bytes:
+        if callable(self._pattern):
+            self._pattern = self._pattern()
+        return self._pattern
 
     def search(self, data: bytes) -> bool:
         """Is the spelling in ``data``?"""
@@ -150,7 +158,7 @@ class _Used(Spelling):
     bracket or ``import`` (a gap between), or a star import: no pattern to compile, and a name is
     looked for as fast as a word is (a pattern that may start at any ``.``, ``,`` or ``(`` is not)."""
 
-    def __init__(self, name: str, pattern: bytes, names: Iterable[str]) -> None:
+    def __init__(self, name: str, pattern: Callable[[], bytes], names: Iterable[str]) -> None:
         super().__init__(name, pattern)
         self.names = tuple(name.encode() for name in names)
         common = _common_part(self.names)
@@ -208,7 +216,7 @@ def _dotted(path: str) -> bytes:
 
 def spelled_dotted(module: str) -> Spelling:
     """``module`` (or anything below it) spelled dotted, as ``import a.b`` and ``from a.b import x`` do."""
-    return _Dotted(module, _dotted(module) + _END, tuple(module.split(".")))
+    return _Dotted(module, lambda: _dotted(module) + _END, tuple(module.split(".")))
 
 
 class _FromParent(Spelling):
@@ -320,11 +328,14 @@ def used(names: Iterable[str]) -> Spelling:
     name follows a dot (an attribute chain, an import path, a string annotation's dotted path) or
     stands in an import list (``from m import a, Name as N``), or a star import may have bound it.
     A name is bound by nothing else, so a class name in a docstring or a comment does not count."""
-    alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names))
-    # In an import list a name follows ``import``, ``(`` or ``,``: those, not the whole list, keep
-    # the pattern short (compiling the patterns is a good part of what a small run spends here).
-    pattern = rb"(?:[.,(]|import)" + _GAP + rb"(?:" + alternatives + rb")" + _END
-    return _Used("use of " + "|".join(sorted(names)), pattern + rb"|import" + _GAP + rb"\*", sorted(names))
+    names = sorted(names)
+
+    def pattern() -> bytes:  # what ``_Used`` reads by hand
+        alternatives = b"|".join(re.escape(name.encode()) for name in names)
+        # In an import list a name follows ``import``, ``(`` or ``,``: those, not the whole list.
+        return rb"(?:[.,(]|import)" + _GAP + rb"(?:" + alternatives + rb")" + _END + rb"|import" + _GAP + rb"\*"
+
+    return _Used("use of " + "|".join(names), pattern, names)
 
 
 def _keyword_argument(words: Iterable[str]) -> Spelling:
@@ -399,9 +410,10 @@ def _seed_plan() -> tuple[tuple[bytes, bytes | None], ...]:
     ``emory``).  A source without that one has none of those clauses, so it is not searched for the
     seed: most sources are cleared after a search for each seed that waits for none."""
     clauses = [clause for clauses in requirements().values() for clause in clauses]
+    firsts = [" ".join(map(str, clause[0])).encode() for clause in clauses]  # a seed holds no space
     plan: list[tuple[bytes, bytes | None]] = []
     for seed in seeds():
-        started = [clause for clause in clauses if any(seed in str(word).encode() for word in clause[0])]
+        started = [clause for clause, words in zip(clauses, firsts, strict=True) if seed in words]
         gate = next(
             (
                 first
