@@ -60,7 +60,7 @@ class Source:
         """Is ``text`` anywhere in the source?"""
         found = self._has.get(text)
         if found is None:
-            found = self._has[text] = text in self.data
+            found = self._has[text] = self.data.find(text) >= 0
         return found
 
     def ends(self, text: bytes) -> list[int]:
@@ -428,15 +428,26 @@ def _seed_plan() -> tuple[tuple[bytes, bytes | None], ...]:
 
 
 @cache
-def _index(codes: frozenset[str]) -> dict[bytes, tuple[tuple[Group, ...], ...]]:
-    """first-group word -> the rest of each clause it starts, for the clauses of ``codes``."""
-    index: dict[bytes, list[tuple[Group, ...]]] = {}
+def _index(codes: frozenset[str]) -> dict[bytes, tuple[_Rest, ...]]:
+    """first-group word -> the rest of each clause it starts, for the clauses of ``codes``: its
+    groups cheapest first, words as bytes, and one object for each spelling (the memo of a source
+    keys them by identity)."""
+    index: dict[bytes, list[_Rest]] = {}
     needs = requirements()
+    spellings: dict[str, Spelling] = {}
+
+    def test(member: Member) -> bytes | Spelling:
+        return member.encode() if isinstance(member, str) else spellings.setdefault(member.name, member)
+
     for code in sorted(codes & needs.keys()):
         for first, *rest in needs[code]:
+            tests = tuple(tuple(map(test, group)) for group in sorted(rest, key=_cost))
             for word in first:
-                index.setdefault(str(word).encode(), []).append(tuple(sorted(rest, key=_cost)))
+                index.setdefault(str(word).encode(), []).append(tests)
     return {word: tuple(dict.fromkeys(rests)) for word, rests in index.items()}
+
+
+_Rest = tuple[tuple[bytes | Spelling, ...], ...]  # a clause after its first group, as ``_needs`` tests it
 
 
 def _cost(group: Group) -> int:
@@ -449,6 +460,22 @@ def _cost(group: Group) -> int:
 @cache
 def _compiled(pattern: bytes) -> re.Pattern[bytes]:
     return re.compile(pattern)  # on first use: compiling them all would cost every start-up
+
+
+def _holds(rest: _Rest, source: Source, found: dict[bytes | int, bool]) -> bool:
+    """Does every group of ``rest`` have a member in the source?  (Plain loops: this runs for every
+    word a seed finds.)"""
+    for group in rest:
+        for member in group:
+            key = member if isinstance(member, bytes) else id(member)
+            hit = found.get(key)
+            if hit is None:
+                hit = found[key] = source.has_word(member) if isinstance(member, bytes) else member.found_in(source)
+            if hit:
+                break
+        else:
+            return False
+    return True
 
 
 def might_match(data: bytes, codes: Collection[str] | None = None) -> bool:
@@ -472,7 +499,7 @@ def might_match_text(text: str, codes: Collection[str] | None = None) -> bool:
 
 
 def _needs(data: bytes, codes: Collection[str] | None) -> bool:
-    if b"langchain" not in data:
+    if data.find(b"langchain") < 0:  # find: `in` first tries the text as a number
         return False
     firsts: list[tuple[bytes, int]] = []  # each seed in the source, where it is first
     for seed, gate in _seed_plan():
@@ -483,16 +510,8 @@ def _needs(data: bytes, codes: Collection[str] | None) -> bool:
     if not firsts:
         return False
     index = _index(frozenset(requirements()) if codes is None else frozenset(codes))
-    found: dict[Member, bool] = {}
+    found: dict[bytes | int, bool] = {}  # a word, or a spelling's id
     source = Source(data)
-
-    def spelled(member: Member) -> bool:
-        if member not in found:
-            if isinstance(member, str):
-                found[member] = source.has_word(member.encode())
-            else:
-                found[member] = member.found_in(source)
-        return found[member]
 
     seen: set[bytes] = set()
     for seed, at in firsts:
@@ -505,7 +524,7 @@ def _needs(data: bytes, codes: Collection[str] | None) -> bool:
             if word not in seen:
                 seen.add(word)
                 for rest in index.get(word, ()):
-                    if all(any(spelled(member) for member in group) for group in rest):
+                    if _holds(rest, source, found):
                         return True
             at = data.find(seed, end)
     return False
