@@ -396,6 +396,13 @@ def seeds() -> tuple[bytes, ...]:
     return tuple(seed.encode() for seed in seeds)
 
 
+@cache
+def _seeds_by_wait() -> tuple[tuple[bytes, ...], tuple[tuple[bytes, bytes], ...]]:
+    """``_seed_plan`` split: the seeds that wait for none, and the others with the one each waits for."""
+    plan = _seed_plan()
+    return tuple(seed for seed, gate in plan if gate is None), tuple((s, g) for s, g in plan if g is not None)
+
+
 def _needs_text(member: Member, text: bytes) -> bool:
     """Is ``text`` in every source where ``member`` is spelled?"""
     if isinstance(member, str):
@@ -501,14 +508,12 @@ def might_match_text(text: str, codes: Collection[str] | None = None) -> bool:
 def _needs(data: bytes, codes: Collection[str] | None) -> bool:
     if data.find(b"langchain") < 0:  # find: `in` first tries the text as a number
         return False
-    firsts: list[tuple[bytes, int]] = []  # each seed in the source, where it is first
-    for seed, gate in _seed_plan():
-        if gate is None or any(gate == found for found, _ in firsts):
-            at = data.find(seed)
-            if at >= 0:
-                firsts.append((seed, at))
+    bases, waiting = _seeds_by_wait()
+    firsts = [(seed, at) for seed in bases if (at := data.find(seed)) >= 0]  # each seed there, where first
     if not firsts:
-        return False
+        return False  # most sources: a search for each seed that waits for none
+    present = {seed for seed, _ in firsts}
+    firsts += [(seed, at) for seed, gate in waiting if gate in present and (at := data.find(seed)) >= 0]
     index = _index(frozenset(requirements()) if codes is None else frozenset(codes))
     found: dict[bytes | int, bool] = {}  # a word, or a spelling's id
     source = Source(data)
