@@ -47,7 +47,7 @@ class Source:
     """A source's bytes, with what has been looked up in them so far: the clauses of one source
     share words and parts (``memory``), each looked up once."""
 
-    __slots__ = ("_ends", "_gaps", "_has", "_listed", "data")
+    __slots__ = ("_ends", "_gaps", "_has", "_listed", "_star", "data")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -55,6 +55,7 @@ class Source:
         self._ends: dict[bytes, list[int]] = {}
         self._gaps: dict[int, list[int]] = {}
         self._listed: dict[bytes, bool] = {}
+        self._star: bool | None = None
 
     def has(self, text: bytes) -> bool:
         """Is ``text`` anywhere in the source?"""
@@ -94,6 +95,12 @@ class Source:
                 _ends_use(data, start) for at in self.ends(name) for start in self.gap_starts(at)
             )
         return found
+
+    def star_import(self) -> bool:
+        """``import *`` (a gap between)?"""
+        if self._star is None:
+            self._star = _star_import(self.data)
+        return self._star
 
     def has_word(self, word: bytes) -> bool:
         """``word`` with no word character on either side (a pattern would cost a compile per word)."""
@@ -167,6 +174,8 @@ class _Used(Spelling):
     def found_in(self, source: Source) -> bool:
         """Each place of the text all the names have (``Memory``) is read to the end of its word,
         where one of the names must end: one search for them all, not one for each."""
+        if len(self.names) == 1:  # what the source keeps for the name (its other spellings ask too)
+            return source.listed(self.names[0]) or source.star_import()
         data = source.data
         for common, names in self.searched:
             at = data.find(common)
@@ -178,7 +187,7 @@ class _Used(Spelling):
                     ):
                         return True
                 at = data.find(common, end)
-        return _star_import(data)
+        return source.star_import()
 
 
 def _common_part(names: tuple[bytes, ...]) -> bytes:
@@ -287,25 +296,11 @@ _DOT = ord(".")
 
 
 def _star_import(data: bytes) -> bool:
-    """``import *`` (a gap between), read forwards from each ``import``."""
-    start = data.find(b"import")
-    while start >= 0:
-        at = start + 6
-        while at < len(data):
-            if data[at] in _GAP_BYTES:
-                at += 1
-            elif data[at] == _HASH:  # a comment: to the end of its line
-                ends = [end for end in (data.find(b"\n", at), data.find(b"\r", at)) if end >= 0]
-                at = min(ends) if ends else len(data)
-            else:
-                break
-        if data.startswith(b"*", at):
-            return True
-        start = data.find(b"import", start + 1)  # another may stand in a comment skipped above
-    return False
+    """``import *`` (a gap between)."""
+    return _compiled(_STAR_IMPORT).search(data) is not None
 
 
-_HASH = ord("#")
+_STAR_IMPORT = rb"import" + _GAP + rb"\*"
 
 
 def imported(module: str) -> Group:
