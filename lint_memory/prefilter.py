@@ -111,7 +111,8 @@ class Source:
 class Spelling:
     """A way of writing a dotted path that a finding needs, as a pattern over the source (a
     group member, beside plain words).  Between tokens Python allows spaces, backslash line
-    continuations, and inside brackets line breaks and comments: all of them are allowed here."""
+    continuations, and inside brackets line breaks and comments: all of them are allowed here.
+    The functions that make them make one object a name (compared, and hashed, as objects)."""
 
     def __init__(self, name: str, pattern: bytes | Callable[[], bytes], parts: tuple[str, ...] = ()) -> None:
         """``parts``: literal text that every match contains (the path's names): a source that
@@ -139,12 +140,6 @@ class Spelling:
 
     def __repr__(self) -> str:
         return f"Spelling({self.name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Spelling) and other.name == self.name
-
-    def __hash__(self) -> int:
-        return hash(self.name)
 
 
 class _Dotted(Spelling):
@@ -223,6 +218,7 @@ def _dotted(path: str) -> bytes:
     return (_GAP + rb"\." + _GAP).join(re.escape(part.encode()) for part in path.split("."))
 
 
+@cache  # one object a module: the catalog's paths share their modules
 def spelled_dotted(module: str) -> Spelling:
     """``module`` (or anything below it) spelled dotted, as ``import a.b`` and ``from a.b import x`` do."""
     return _Dotted(module, lambda: _dotted(module) + _END, tuple(module.split(".")))
@@ -323,7 +319,12 @@ def used(names: Iterable[str]) -> Spelling:
     name follows a dot (an attribute chain, an import path, a string annotation's dotted path) or
     stands in an import list (``from m import a, Name as N``), or a star import may have bound it.
     A name is bound by nothing else, so a class name in a docstring or a comment does not count."""
-    names = sorted(names)
+    return _used(tuple(sorted(names)))
+
+
+@cache  # one object a name (the catalog names a class once a path)
+def _used(names: tuple[str, ...]) -> Spelling:
+    """``used`` of sorted names."""
 
     def pattern() -> bytes:  # what ``_Used`` reads by hand
         alternatives = b"|".join(re.escape(name.encode()) for name in names)
