@@ -147,10 +147,9 @@ class _Dotted(Spelling):
     parts before it read backwards: no pattern to compile, and only the last part's places are tried."""
 
     def found_in(self, source: Source) -> bool:
-        if not all(source.has(part) for part in self.parts):
-            return False
         *head, last = self.parts
-        if head and not source.listed(last):  # no dot before it, anywhere
+        # First what the dotted paths that end alike share (no dot before ``memory`` anywhere).
+        if (head and not source.listed(last)) or not all(source.has(part) for part in head):
             return False
         return any(_dotted_before(source, at, head) for at in source.ends(last))
 
@@ -231,9 +230,9 @@ class _FromParent(Spelling):
     word, a name imported much less so."""
 
     def found_in(self, source: Source) -> bool:
-        if not all(source.has(part) for part in self.parts):
+        if not source.listed(self.parts[-1]) or not all(source.has(part) for part in self.parts):
             return False
-        return source.listed(self.parts[-1]) and _compiled(self.pattern).search(source.data) is not None
+        return _compiled(self.pattern).search(source.data) is not None
 
 
 # Reading a gap backwards.  ``_GAP`` read forwards is a run of gap characters and comments, a comment
