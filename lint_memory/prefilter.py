@@ -235,6 +235,43 @@ class _FromParent(Spelling):
         return _compiled(self.pattern).search(source.data) is not None
 
 
+class _Keyword(Spelling):
+    """``_keyword_argument``: each place where a word ends (which the source keeps: ``memory`` is
+    asked for by other spellings too), read forwards to a quote, or a gap and ``=`` (not ``==``)."""
+
+    def __init__(self, name: str, pattern: bytes, words: Iterable[str]) -> None:
+        super().__init__(name, pattern)
+        self.words = tuple(word.encode() for word in words)
+
+    def found_in(self, source: Source) -> bool:
+        data = source.data
+        for word in self.words:
+            for at in source.ends(word):
+                after = _gap_end(data, at + len(word))
+                if data.startswith((b'"', b"'"), at + len(word)) or (
+                    data.startswith(b"=", after) and not data.startswith(b"==", after)
+                ):
+                    return True
+        return False
+
+
+def _gap_end(data: bytes, at: int) -> int:
+    """Where a gap that starts at ``at`` (the longest: a gap is spaces, line continuations and
+    comments, none of them ``=`` or ``*``) ends."""
+    while at < len(data):
+        if data[at] in _GAP_BYTES:
+            at += 1
+        elif data[at] == _HASH:  # a comment: to the end of its line
+            ends = [end for end in (data.find(b"\n", at), data.find(b"\r", at)) if end >= 0]
+            at = min(ends) if ends else len(data)
+        else:
+            break
+    return at
+
+
+_HASH = ord("#")
+
+
 # Reading a gap backwards.  ``_GAP`` read forwards is a run of gap characters and comments, a comment
 # running from a ``#`` to the end of its line; so a gap that ends at ``i`` starts at the first character
 # of the run of gap characters before ``i`` or, where that run holds a line break, at a ``#`` on the line
@@ -336,9 +373,8 @@ def _used(names: tuple[str, ...]) -> Spelling:
 def _keyword_argument(words: Iterable[str]) -> Spelling:
     """``memory=`` (a keyword argument, or ``dict(memory=...)``) or ``"memory"`` (a dict key)."""
     names = b"|".join(re.escape(word.encode()) for word in sorted(words))
-    return Spelling(
-        "keyword " + "|".join(sorted(words)), rb"(?:" + names + rb")(?:(?![A-Za-z0-9_])" + _GAP + rb"=(?!=)|[\"'])"
-    )
+    pattern = rb"(?:" + names + rb")(?:(?![A-Za-z0-9_])" + _GAP + rb"=(?!=)|[\"'])"
+    return _Keyword("keyword " + "|".join(sorted(words)), pattern, sorted(words))
 
 
 @cache
