@@ -103,9 +103,20 @@ class Source:
         return self._star
 
     def has_word(self, word: bytes) -> bool:
-        """``word`` with no word character on either side (a pattern would cost a compile per word)."""
+        """``word`` with no word character on either side (a pattern would cost a compile per word):
+        from the word's ends if they are known, else searched up to the first (the caller keeps the
+        answer)."""
         data = self.data
-        return any(at == 0 or data[at - 1] not in _WORD for at in self.ends(word))
+        places = self._ends.get(word)
+        if places is not None:
+            return any(at == 0 or data[at - 1] not in _WORD for at in places)
+        at = data.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or data[at - 1] not in _WORD) and (end == len(data) or data[end] not in _WORD):
+                return True
+            at = data.find(word, at + 1)
+        return False
 
 
 class Spelling:
