@@ -30,6 +30,21 @@ The first group of every clause is made of words that contain one of the catalog
 ``PREFILTER_SEEDS`` (case-sensitive substrings; a word no seed covers is added verbatim), so a
 file that contains no seed is cleared with a few substring searches, and only the whole words
 around the seeds' occurrences are read.  The other groups are looked up on demand.
+
+What that costs is mostly searching the bytes (``bytes.find``, a few GB/s), so:
+
+- A rare seed waits for a common one that all its clauses need (``EntityStore`` for ``emory``:
+  those classes live in ``langchain.memory``): most files are cleared after three searches
+  (``emory``, ``onversation``, ``MessageHistory``), and the rare seeds are searched only in files
+  with the one they wait for.
+- Nothing is compiled per word or per path: a word is found with ``bytes.find``; a dotted path is
+  read backwards from the places of its last part (a gap, a dot, a gap, the part before...), a use
+  backwards from the name, ``memory=`` forwards from the word; only ``from a import b`` and
+  ``import *`` run a pattern (the former only where ``b`` is listed).  Each such spelling keeps
+  its pattern, built when asked for, and ``tests/test_prefilter_reading.py`` holds the two to the
+  same answers.
+- A ``Source`` keeps what one file's clauses have asked (a word's ends, a gap's starts, whether a
+  name is listed), and a clause's groups are tested cheapest first.
 """
 
 from __future__ import annotations
