@@ -361,6 +361,7 @@ def _star_import(data: bytes) -> bool:
 _STAR_IMPORT = rb"import" + _GAP + rb"\*"
 
 
+@cache
 def imported(module: str) -> Group:
     """The ways an import statement reaches ``module`` (or anything below it): ``import a.b``,
     ``from a.b import x`` spell it dotted; ``from a import b`` spells ``a`` before ``import``."""
