@@ -543,6 +543,21 @@ def _holds(rest: _Rest, source: Source, found: dict[bytes | int, bool]) -> bool:
     return True
 
 
+def prepare(codes: Collection[str] | None = None) -> None:
+    """Build now what the first source would (the clauses, the seed plan, the index for ``codes``,
+    the patterns the hand reading still runs): a process that forks workers calls it once, before
+    forking, so that no worker pays it again."""
+    _index(frozenset(requirements()) if codes is None else frozenset(codes))
+    _seeds_by_wait()
+    _compiled(_STAR_IMPORT)
+    for clauses in requirements().values():
+        for clause in clauses:
+            for group in clause:
+                for member in group:
+                    if isinstance(member, _FromParent):
+                        _compiled(member.pattern)
+
+
 def might_match(data: bytes, codes: Collection[str] | None = None) -> bool:
     """False only when the source provably has no finding of ``codes`` (default: every code).
 

@@ -182,3 +182,13 @@ def test_each_seed_waits_only_for_one_that_waits_for_none():
     assert plan[b"emory"] is None and plan[b"onversation"] is None
     assert {seed for seed, gate in plan.items() if gate} >= {b"SummarizerMixin", b"EntityStore"}
     assert set(catalog.PREFILTER_SEEDS) <= {seed.decode() for seed in plan}
+
+
+def test_prepare_builds_what_the_first_source_would(monkeypatch):
+    prefilter.prepare(DEFAULT_CODES)
+    compiled = prefilter._compiled.cache_info().currsize
+    assert compiled >= 1 + sum(1 for spelling in SPELLINGS if isinstance(spelling, prefilter._FromParent))
+    source = b"from langchain import memory\nfrom langchain.schema import *\n"
+    monkeypatch.setattr(re, "compile", None)  # nothing is compiled after it: a forked worker inherits it all
+    assert might_match(source, DEFAULT_CODES)
+    assert prefilter._compiled.cache_info().currsize == compiled
