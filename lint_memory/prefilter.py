@@ -582,7 +582,11 @@ def _needs(data: bytes, codes: Collection[str] | None) -> bool:
     if data.find(b"langchain") < 0:  # find: `in` first tries the text as a number
         return False
     bases, waiting = _seeds_by_wait()
-    firsts = [(seed, at) for seed in bases if (at := data.find(seed)) >= 0]  # each seed there, where first
+    firsts = []  # each seed there, where first (a loop: a comprehension costs a frame, in most files for nothing)
+    for seed in bases:
+        at = data.find(seed)
+        if at >= 0:
+            firsts.append((seed, at))
     if not firsts:
         return False  # most sources: a search for each seed that waits for none
     present = {seed for seed, _ in firsts}
