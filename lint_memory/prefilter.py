@@ -288,14 +288,22 @@ def _gap_end(data: bytes, at: int) -> int:
         if data[at] in _GAP_BYTES:
             at += 1
         elif data[at] == _HASH:  # a comment: to the end of its line
-            ends = [end for end in (data.find(b"\n", at), data.find(b"\r", at)) if end >= 0]
-            at = min(ends) if ends else len(data)
+            at = _line_end(data, at)
         else:
             break
     return at
 
 
 _HASH = ord("#")
+
+
+def _line_end(data: bytes, at: int) -> int:
+    """Where the line that ``at`` is on ends (its ``\n`` or ``\r``, or the end of the source); the
+    ``\r`` is looked for only before the ``\n``, so that a file with none is not read to its end."""
+    newline = data.find(b"\n", at)
+    end = len(data) if newline < 0 else newline
+    carriage = data.find(b"\r", at, end)
+    return end if carriage < 0 else carriage
 
 
 # Reading a gap backwards.  ``_GAP`` read forwards is a run of gap characters and comments, a comment
@@ -324,7 +332,8 @@ def _gap_starts(data: bytes, i: int) -> list[int]:
         starts.append(k)
         if data.find(b"\n", k, j) < 0 and data.find(b"\r", k, j) < 0:
             continue
-        line = max(data.rfind(b"\n", 0, k), data.rfind(b"\r", 0, k)) + 1
+        newline = data.rfind(b"\n", 0, k)  # then a \r only after it: a file with none is not read back to its start
+        line = max(newline, data.rfind(b"\r", newline + 1, k)) + 1
         comment = data.find(b"#", line, k)
         while comment >= 0:
             stack.append(comment)
