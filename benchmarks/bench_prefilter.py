@@ -6,8 +6,8 @@ The two trees of ``bench_cli.py``: the real LangChain tree (cached by ``bench_cl
 ``bench_cli.py --keep`` leaves one).  Each run starts a new interpreter that imports lint-memory, lists
 the files as the runner does, then times two phases on the CPU clock (and the wall clock): reading every
 file (``source.reading.read_regular``) and the pre-filter on every file (``runner._needs_check``, with
-the settings' codes for the path, as the runner calls it, a file it cannot decode passing; the catalog's clauses, the seeds and every
-pattern are built there, on first use, as in a worker process).
+the settings' codes for the path, as the runner calls it; a file it cannot decode passes).  The
+catalog's clauses, the seeds and the patterns are built there, on first use, as in a worker process.
 
 A/B: ``--python`` names the interpreters to compare (default: this one); each is run in turn, run after
 run, so a busy moment on the machine falls on each alike, and every phase's median is printed next to
