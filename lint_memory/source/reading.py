@@ -35,20 +35,26 @@ def _special_kind(mode: int) -> str | None:
     return next((word for test, word in _SPECIAL_KINDS if test(mode)), "a special file")
 
 
+_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
 def read_regular(path: str) -> bytes:
     """The file's bytes, read with the system calls alone: on a large tree most files are read
     only to be cleared by the pre-filter, and a buffered file object costs more than the read.
+    A file is read with one ``read`` when it holds what ``fstat`` said (a read that returns less
+    than it was asked for has met the end), else until a read returns nothing.
     Opened without blocking and read only if it is a regular file (else ``SpecialFile``); raises
     ``OSError`` (or ``ValueError`` for a path the system cannot take) as ``os.open`` does."""
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
+    fd = os.open(path, _FLAGS)
     try:
         status = os.fstat(fd)
-        kind = _special_kind(status.st_mode)
-        if kind:
-            raise SpecialFile(kind)
-        chunks = [os.read(fd, status.st_size + 1)]
-        while chunks[-1]:  # until the end: the file may grow
+        if not stat.S_ISREG(status.st_mode):
+            raise SpecialFile(_special_kind(status.st_mode) or "a special file")
+        data = os.read(fd, status.st_size + 1)
+        if len(data) == status.st_size:  # all the file had, and asked for more: the end (one read, no copy)
+            return data
+        chunks = [data]
+        while chunks[-1]:  # until the end: the file grew, or a read returned less than it had
             chunks.append(os.read(fd, 1 << 20))
         return b"".join(chunks)
     finally:
