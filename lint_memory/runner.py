@@ -30,7 +30,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from lint_memory import engine, pool
+from lint_memory import engine, pool, prefilter
 from lint_memory.deep import retry_deep
 from lint_memory.model import FileReport, Finding, Notebook
 from lint_memory.project import discovery
@@ -399,6 +399,9 @@ def _all_in_pool(files: list[str], each: list[Settings], jobs: int, progress: Pr
     """Many files: reading and pre-filtering them is worth spreading too; only paths and the
     (mostly empty) reports cross between processes."""
     batches = _batches(list(range(len(files))), lambda index: each[index], _batch_size(len(files), SCREEN_BATCH))
+    # What each process's first file would build, built once before the workers are forked from this one.
+    for codes in {frozenset(each[b[0]].codes_for(files[b[0]])) for b in batches if each[b[0]].prefilter}:
+        prefilter.prepare(codes)
     tasks = [(each[batch[0]], [files[index] for index in batch]) for batch in batches]
     reports: list[FileReport | None] = [None] * len(files)
     for number, done in _pool_map(_check_files, tasks, jobs):
