@@ -34,7 +34,7 @@ from lint_memory.model import Finding
 from lint_memory.rules import FAMILIES, LINT_RULES, moved_import
 from lint_memory.semantic.bindings import Binding, BindingKind, ClassContext, FunctionBody, Scope, ScopeKind
 from lint_memory.semantic.model import SemanticModel
-from lint_memory.semantic.syntax import elements, is_staticmethod, parameters, typing_form
+from lint_memory.semantic.syntax import child_fields, elements, is_staticmethod, parameters, typing_form
 from lint_memory.semantic.values import ReturnCollector, Values
 
 ALL_CODES: frozenset[str] = frozenset(rule.code for rule in LINT_RULES)
@@ -53,7 +53,22 @@ def semantic_model(tree: ast.AST, lines: list[str] | None = None) -> SemanticMod
     return checker.model
 
 
-_VISITS: dict[type, Callable[..., Any]] = {}  # node class -> Checker method (see ``Checker.visit``)
+class _Visits(dict):  # type: ignore[type-arg]
+    """Node class -> the ``Checker`` method that visits it, or None when nothing is to be done (a
+    class with no method of its own and no child: ``Load``, ``Add``, ``Pass``; anything not a node,
+    as a field's ``str``, ``int`` or ``None`` is).  Filled on first sight of each class."""
+
+    def __missing__(self, kind: type) -> Callable[..., Any] | None:
+        method: Callable[..., Any] | None = None
+        if issubclass(kind, ast.AST):
+            method = getattr(Checker, "visit_" + kind.__name__, None)
+            if method is None and child_fields(kind):
+                method = Checker.generic_visit
+        self[kind] = method
+        return method
+
+
+_VISITS = _Visits()
 
 
 class Checker(ast.NodeVisitor):
@@ -88,25 +103,26 @@ class Checker(ast.NodeVisitor):
 
     # --- driving -----------------------------------------------------------------------------
     def visit(self, node: ast.AST) -> Any:
-        """``ast.NodeVisitor.visit`` with the method looked up once per node class."""
-        kind = node.__class__
-        method = _VISITS.get(kind)
-        if method is None:
-            method = _VISITS[kind] = getattr(Checker, "visit_" + kind.__name__, Checker.generic_visit)
-        return method(self, node)
+        """``ast.NodeVisitor.visit`` with the method looked up once per node class (``_VISITS``)."""
+        method = _VISITS[node.__class__]
+        return method(self, node) if method is not None else None
 
     def generic_visit(self, node: ast.AST) -> None:
         """``ast.NodeVisitor.generic_visit`` without its generators: the children of ``node``, in
-        field order (most of the walk's nodes have no method of their own and pass through here)."""
-        visit = self.visit
-        for name in node._fields:
+        field order (most of the walk's nodes have no method of their own and pass through here).
+        Each child goes straight to its method; children with nothing to visit are passed over."""
+        visits = _VISITS
+        for name in child_fields(node.__class__):
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
-                        visit(item)
-            elif isinstance(value, ast.AST):
-                visit(value)
+                    method = visits[item.__class__]
+                    if method is not None:
+                        method(self, item)
+            else:
+                method = visits[value.__class__]
+                if method is not None:
+                    method(self, value)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         return None  # no child node (NodeVisitor's own visit_Constant looks for legacy methods)

@@ -168,7 +168,7 @@ class Values:
             self.assumed.add(item)
             self.recursions += 1
             return None
-        if is_generator(item.node):
+        if is_generator(item.node, self.lines):
             item.returns[final] = None
             return None
         if self.reader is None or self.depth >= MAX_PROBES or self.root.probes_left <= 0:

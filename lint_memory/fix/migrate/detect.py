@@ -21,6 +21,7 @@ from lint_memory.fix.migrate.reasons import (
 )
 from lint_memory.semantic.bindings import Binding
 from lint_memory.semantic.model import SemanticModel
+from lint_memory.semantic.syntax import children
 
 CONVERSATION_PREAMBLE = (
     "The following is a friendly conversation between a human and an AI. The AI is talkative and provides lots of "
@@ -101,11 +102,16 @@ class Matcher:
         self.model = model
         self.parents: dict[int, ast.AST] = {}
         self.tops: dict[int, ast.stmt] = {}
-        for top in tree.body:
-            for node in ast.walk(top):
-                self.tops[id(node)] = top
-                for child in ast.iter_child_nodes(node):
-                    self.parents[id(child)] = node
+        parents, tops = self.parents, self.tops
+        for top in tree.body:  # each node's parent and top-level statement (names' contexts and operators aside)
+            tops[id(top)] = top
+            todo: list[ast.AST] = [top]
+            while todo:
+                node = todo.pop()
+                for child in children(node):
+                    parents[id(child)] = node
+                    tops[id(child)] = top
+                    todo.append(child)
         self.runtime = model.runtime_bindings()
         self.last: Site | None = None  # the site being matched, as far as the match got
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
+from collections.abc import Iterator
 
 from lint_memory.checker import semantic_model
 from lint_memory.fix.migrate.detect import Matcher, Site, callee
 from lint_memory.fix.migrate.reasons import Blocked
 from lint_memory.model import Finding
 from lint_memory.rules import MIGRATION_CODES
+from lint_memory.semantic.syntax import children
 from lint_memory.source.lines import char_column
 
 PATTERNS = {"buffer": "1 buffer", "window": "2 window", "prefix": "3 prompt template", "summary": "4 summary"}
@@ -36,7 +39,7 @@ def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding])
         return char_column(lines[row - 1], byte) if lines and 0 < row <= len(lines) else byte
 
     found = []
-    for node in ast.walk(tree):
+    for node in _walk_around(tree, {line for line, _, _ in wanted}):
         if not isinstance(node, ast.Call):
             continue
         name = callee(node)
@@ -56,6 +59,25 @@ def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding])
         if finding is not None:
             found.append((finding, node, name))
     return found
+
+
+def _walk_around(tree: ast.AST, rows: set[int]) -> Iterator[ast.AST]:
+    """``ast.walk(tree)`` (breadth first) over the top-level statements that span one of ``rows`` only, which keeps
+    the order the nodes have in the whole walk; names' contexts and operators are left out (``syntax.children``)."""
+    if isinstance(tree, ast.Module):
+        todo = deque(top for top in tree.body if any(_first_row(top) <= row <= (top.end_lineno or 0) for row in rows))
+    else:
+        todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        todo.extend(children(node))
+        yield node
+
+
+def _first_row(statement: ast.stmt) -> int:
+    """The first line of a statement, its decorators included."""
+    decorators = getattr(statement, "decorator_list", ())
+    return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
 
 
 def match(
