@@ -64,6 +64,7 @@ def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding])
 def _walk_around(tree: ast.AST, rows: set[int]) -> Iterator[ast.AST]:
     """``ast.walk(tree)`` (breadth first) over the top-level statements that span one of ``rows`` only, which keeps
     the order the nodes have in the whole walk; names' contexts and operators are left out (``syntax.children``)."""
+    todo: deque[ast.AST]
     if isinstance(tree, ast.Module):
         todo = deque(top for top in tree.body if any(_first_row(top) <= row <= (top.end_lineno or 0) for row in rows))
     else:
