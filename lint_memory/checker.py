@@ -34,7 +34,7 @@ from lint_memory.model import Finding
 from lint_memory.rules import FAMILIES, LINT_RULES, moved_import
 from lint_memory.semantic.bindings import Binding, BindingKind, ClassContext, FunctionBody, Scope, ScopeKind
 from lint_memory.semantic.model import SemanticModel
-from lint_memory.semantic.syntax import child_fields, elements, is_staticmethod, parameters, typing_form
+from lint_memory.semantic.syntax import CHILD_FIELDS, elements, is_staticmethod, parameters, typing_form
 from lint_memory.semantic.values import ReturnCollector, Values
 
 ALL_CODES: frozenset[str] = frozenset(rule.code for rule in LINT_RULES)
@@ -62,7 +62,7 @@ class _Visits(dict):  # type: ignore[type-arg]
         method: Callable[..., Any] | None = None
         if issubclass(kind, ast.AST):
             method = getattr(Checker, "visit_" + kind.__name__, None)
-            if method is None and child_fields(kind):
+            if method is None and CHILD_FIELDS[kind]:
                 method = Checker.generic_visit
         self[kind] = method
         return method
@@ -93,7 +93,6 @@ class Checker(ast.NodeVisitor):
         self.returns = returns
         self.memo: dict[str, Any] = {}
         self.findings: list[Finding] = []
-        self._top: ast.Attribute | None = None  # the outermost attribute of the chain being walked
         self._guards = moved_import in families
         self._on_import = _hooks(families, "on_import")
         self._on_import_from = _hooks(families, "on_import_from")
@@ -112,7 +111,7 @@ class Checker(ast.NodeVisitor):
         field order (most of the walk's nodes have no method of their own and pass through here).
         Each child goes straight to its method; children with nothing to visit are passed over."""
         visits = _VISITS
-        for name in child_fields(node.__class__):
+        for name in CHILD_FIELDS[node.__class__]:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
@@ -502,7 +501,7 @@ class Checker(ast.NodeVisitor):
 
     # --- uses --------------------------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> None:
-        if not isinstance(node.ctx, ast.Load):
+        if node.ctx.__class__ is not ast.Load:
             self.model.bind_other(node.id, node)
             return
         binding = self.model.load(node)
@@ -511,26 +510,25 @@ class Checker(ast.NodeVisitor):
                 hook(self, node, binding)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        """One attribute of a chain (outermost first), then what it is taken of.  The root name of
-        the chain is read once, as the reference of the whole chain (``_top``, set just before the
-        walk enters an inner attribute).  Recursive like the tree: a chain nested beyond the
-        recursion limit raises RecursionError, as every other deep tree does."""
-        top, self._top = self._top or node, None
-        path = self.model.qualified_path(node)
-        for hook in self._on_attribute:
-            if hook(self, node, path):  # the chain names what a rule reported: nothing inside it is looked at
-                root: ast.expr = node
-                while isinstance(root, ast.Attribute):
-                    root = root.value
-                if isinstance(root, ast.Name):
-                    self.model.load(root, top)
-                return
-        value = node.value
-        if isinstance(value, ast.Attribute):
-            self._top = top
-            self.visit(value)
-        elif isinstance(value, ast.Name):
-            binding = self.model.load(value, top)
+        """An attribute chain: each attribute, outermost first, then what the innermost is taken of.
+        The root name of the chain is read once, as the reference of the whole chain (``node``).
+        A loop over the chain, whose paths the model works out from one lookup of the root
+        (``chain_paths``): a long chain costs no recursion and no walk back to its root per link."""
+        attributes: list[ast.Attribute] = []
+        value: ast.expr = node
+        while isinstance(value, ast.Attribute):
+            attributes.append(value)
+            value = value.value
+        model, hooks = self.model, self._on_attribute
+        if hooks:
+            for attribute, path in zip(attributes, model.chain_paths(attributes, value)):
+                for hook in hooks:
+                    if hook(self, attribute, path):  # the chain names what a rule reported: nothing inside is looked at
+                        if isinstance(value, ast.Name):
+                            model.load(value, node)
+                        return
+        if isinstance(value, ast.Name):
+            binding = model.load(value, node)
             if binding is not None:
                 for hook in self._on_name:
                     hook(self, value, binding)

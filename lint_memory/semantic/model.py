@@ -99,7 +99,7 @@ class SemanticModel:
 
     def load(self, node: ast.Name, expression: ast.expr | None = None) -> Binding | None:
         """Look up a read name and record the reference (``expression``: the attribute chain it starts)."""
-        binding = self.lookup(node.id)
+        binding = _lookup(self.scopes, node.id)
         if self.track and (binding is not None or self.reads is not None):
             reference = Reference(node, expression or node, self.scopes[-1], self._in_string > 0)
             if binding is not None:
@@ -112,7 +112,7 @@ class SemanticModel:
         """The binding a name or an attribute chain on an import refers to (without recording a
         reference); an attribute of a path binding gives a new path binding (``a.b`` -> ``a.b.c``)."""
         if isinstance(node, ast.Name):
-            return self.lookup(node.id)
+            return _lookup(self.scopes, node.id)
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
             if base is not None and base.kind is BindingKind.PATH:
@@ -134,10 +134,20 @@ class SemanticModel:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        binding = self.lookup(node.id)
+        binding = _lookup(self.scopes, node.id)
         if binding is None or binding.kind is not BindingKind.PATH or binding.path is None:
             return None
         return ".".join([binding.path, *reversed(attributes)])
+
+    def chain_paths(self, attributes: Sequence[ast.Attribute], root: ast.expr) -> list[str | None]:
+        """``qualified_path`` of each attribute of one chain, outermost first (``root``: what the innermost
+        attribute is taken of), from one lookup of the root: the checker asks for every link of a chain."""
+        count = len(attributes)
+        binding = _lookup(self.scopes, root.id) if isinstance(root, ast.Name) else None
+        if binding is None or binding.kind is not BindingKind.PATH or binding.path is None:
+            return [None] * count
+        names = [binding.path, *(attribute.attr for attribute in reversed(attributes))]
+        return [".".join(names[: count - index + 1]) if count - index <= MAX_CHAIN else None for index in range(count)]
 
     # --- alternative blocks ------------------------------------------------------------------
     def alternatives(self, *branches: Callable[[], None]) -> None:
@@ -212,11 +222,16 @@ def _lookup(scopes: Sequence[Scope], name: str) -> Binding | None:
     """The binding of ``name`` in a chain of scopes, innermost first, class bodies invisible from
     the scopes nested in them."""
     innermost = len(scopes) - 1
-    for index in range(innermost, -1, -1):
+    binding = scopes[innermost].names.get(name)
+    if binding is not None or not innermost:
+        return binding
+    for index in range(innermost - 1, -1, -1):
         scope = scopes[index]
-        if index != innermost and scope.kind is ScopeKind.CLASS:
-            continue  # class bodies are not visible from nested scopes
-        binding = scope.names.get(name)
-        if binding is not None:
-            return binding
+        if scope.kind is not _CLASS:  # class bodies are not visible from nested scopes
+            binding = scope.names.get(name)
+            if binding is not None:
+                return binding
     return None
+
+
+_CLASS = ScopeKind.CLASS

@@ -9,22 +9,24 @@ import copy
 # the operators, shared instances with no field of their own.
 INERT_FIELDS = frozenset({"ctx", "op", "ops"})
 
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+class _ChildFields(dict):  # type: ignore[type-arg]
+    """Node class -> the fields that may hold child nodes, in field order, ``INERT_FIELDS`` left out."""
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields = tuple(name for name in getattr(kind, "_fields", ()) if name not in INERT_FIELDS)
+        self[kind] = fields
+        return fields
 
 
-def child_fields(kind: type) -> tuple[str, ...]:
-    """The fields of a node class that may hold child nodes, in field order, ``INERT_FIELDS`` left out."""
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = _CHILD_FIELDS[kind] = tuple(name for name in getattr(kind, "_fields", ()) if name not in INERT_FIELDS)
-    return fields
+CHILD_FIELDS: dict[type, tuple[str, ...]] = _ChildFields()  # filled on first sight of each class
 
 
 def children(node: ast.AST) -> list[ast.AST]:
     """The child nodes of ``node`` in the order of ``ast.iter_child_nodes``, without the contexts of
     names and the operators (see ``INERT_FIELDS``): a list, cheaper than that generator."""
     found: list[ast.AST] = []
-    for name in child_fields(node.__class__):
+    for name in CHILD_FIELDS[node.__class__]:
         value = getattr(node, name, None)
         if value.__class__ is list:
             for item in value:
