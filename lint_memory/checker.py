@@ -44,6 +44,22 @@ def _hooks(families: tuple[ModuleType, ...], event: str) -> tuple[Callable[..., 
     return tuple(getattr(family, event) for family in families if hasattr(family, event))
 
 
+class _Hooks:
+    """The functions of the rule families that a set of enabled codes needs, per event."""
+
+    def __init__(self, enabled: frozenset[str]) -> None:
+        families = tuple(f for f in FAMILIES if any(rule.code in enabled for rule in f.RULES))
+        self.guards = moved_import in families
+        self.on_import = _hooks(families, "on_import")
+        self.on_import_from = _hooks(families, "on_import_from")
+        self.on_name = _hooks(families, "on_name")
+        self.on_attribute = _hooks(families, "on_attribute")
+        self.on_call = _hooks(families, "on_call")
+
+
+_HOOKS: dict[frozenset[str], _Hooks] = {}  # by the enabled codes: a checker is made per module and per probe
+
+
 def semantic_model(tree: ast.AST, lines: list[str] | None = None) -> SemanticModel:
     """The semantic model of a module after a walk with no rule enabled: every binding, with its
     references (``model.imports()``, ``model.references(binding)``, ``model.bindings_of(name)``)."""
@@ -60,7 +76,7 @@ class _Visits(dict):  # type: ignore[type-arg]
 
     def __missing__(self, kind: type) -> Callable[..., Any] | None:
         method: Callable[..., Any] | None = None
-        if issubclass(kind, ast.AST):
+        if issubclass(kind, ast.AST) and kind not in _LEAVES:
             method = getattr(Checker, "visit_" + kind.__name__, None)
             if method is None and CHILD_FIELDS[kind]:
                 method = Checker.generic_visit
@@ -68,7 +84,12 @@ class _Visits(dict):  # type: ignore[type-arg]
         return method
 
 
+# Node classes whose visit does nothing: a constant, a name's context, ``global`` (see their methods).
+_LEAVES = frozenset({ast.Constant, ast.Load, ast.Global})
+
+
 _VISITS = _Visits()
+_LOAD = ast.Load
 
 
 class Checker(ast.NodeVisitor):
@@ -81,24 +102,31 @@ class Checker(ast.NodeVisitor):
         *,
         values: Values | None = None,
         returns: ReturnCollector | None = None,
+        track: bool = True,
     ) -> None:
         """``lines``: the source, split as Python counts lines (checks string annotations);
         ``codes``: the enabled rules (default: every lint rule).  ``values`` and ``returns`` make a
-        checker that reads one function body for its returns (no rule is then enabled)."""
+        checker that reads one function body for its returns (no rule is then enabled).  ``track``:
+        the model records every binding and its references (no rule asks for them: a walk for the
+        findings alone, as ``engine.check_tree``'s, passes False)."""
         self.enabled = frozenset(ALL_CODES if codes is None else codes) if returns is None else frozenset()
-        families = tuple(f for f in FAMILIES if any(rule.code in self.enabled for rule in f.RULES))
-        self.values = values if values is not None else Values(SemanticModel(), lines, self._read_returns)
+        if values is None:
+            values = Values(SemanticModel(track=track), lines, self._read_returns)
+        self.values = values
         self.model = self.values.model
         self.lines = lines
         self.returns = returns
         self.memo: dict[str, Any] = {}
         self.findings: list[Finding] = []
-        self._guards = moved_import in families
-        self._on_import = _hooks(families, "on_import")
-        self._on_import_from = _hooks(families, "on_import_from")
-        self._on_name = _hooks(families, "on_name")
-        self._on_attribute = _hooks(families, "on_attribute")
-        self._on_call = _hooks(families, "on_call")
+        hooks = _HOOKS.get(self.enabled)
+        if hooks is None:
+            hooks = _HOOKS[self.enabled] = _Hooks(self.enabled)
+        self._guards = hooks.guards
+        self._on_import = hooks.on_import
+        self._on_import_from = hooks.on_import_from
+        self._on_name = hooks.on_name
+        self._on_attribute = hooks.on_attribute
+        self._on_call = hooks.on_call
 
     # --- driving -----------------------------------------------------------------------------
     def visit(self, node: ast.AST) -> Any:
@@ -501,7 +529,7 @@ class Checker(ast.NodeVisitor):
 
     # --- uses --------------------------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> None:
-        if node.ctx.__class__ is not ast.Load:
+        if node.ctx.__class__ is not _LOAD:
             self.model.bind_other(node.id, node)
             return
         binding = self.model.load(node)

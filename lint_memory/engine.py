@@ -34,7 +34,8 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
     physical lines are); with them, string annotations are read only when they are plain literals.
     A legacy chain's finding says why the chain is not migrated automatically (``fix.migrate.status``).
     """
-    found = retry_deep(lambda: Checker(lines).run(tree))  # merely long code: again, on a stack that fits it
+    # merely long code: again, on a stack that fits it; the model records no references (no rule reads them)
+    found = retry_deep(lambda: Checker(lines, track=False).run(tree))
     if lines:
         for finding in found:
             finding.col = _char_column(lines, finding.line, finding.col)

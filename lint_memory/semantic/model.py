@@ -17,7 +17,9 @@ After the walk the model answers queries about the whole module:
 * ``binding.shadowed``: the binding of the same name and scope that a binding replaced.
 
 A model built for reading a function's returns (``values``) shares the defining scopes with the
-module's model and is created with ``track=False``: it records no bindings and no references.
+module's model and is created with ``track=False``: it records no bindings and no references; so is
+the model of a walk for findings alone (``engine.check_tree``): the rules ask where the walk is, never
+for the bindings or the references of the whole module.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from lint_memory.fix.migrate.detect import Matcher, Site, callee
 from lint_memory.fix.migrate.reasons import Blocked
 from lint_memory.model import Finding
 from lint_memory.rules import MIGRATION_CODES
-from lint_memory.semantic.syntax import children
+from lint_memory.semantic.syntax import children, spans
 from lint_memory.source.lines import char_column
 
 PATTERNS = {"buffer": "1 buffer", "window": "2 window", "prefix": "3 prompt template", "summary": "4 summary"}
@@ -62,23 +62,13 @@ def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding])
 
 
 def _walk_around(tree: ast.AST, rows: set[int]) -> Iterator[ast.AST]:
-    """``ast.walk(tree)`` (breadth first) over the top-level statements that span one of ``rows`` only, which keeps
-    the order the nodes have in the whole walk; names' contexts and operators are left out (``syntax.children``)."""
-    todo: deque[ast.AST]
-    if isinstance(tree, ast.Module):
-        todo = deque(top for top in tree.body if any(_first_row(top) <= row <= (top.end_lineno or 0) for row in rows))
-    else:
-        todo = deque([tree])
+    """The nodes of ``ast.walk(tree)`` (breadth first, in its order) that can hold one of ``rows``: a subtree whose
+    lines hold none of them is passed over (``syntax.spans``), and so are names' contexts and operators."""
+    todo: deque[ast.AST] = deque([tree])
     while todo:
         node = todo.popleft()
-        todo.extend(children(node))
+        todo.extend(child for child in children(node) if any(spans(child, row) for row in rows))
         yield node
-
-
-def _first_row(statement: ast.stmt) -> int:
-    """The first line of a statement, its decorators included."""
-    decorators = getattr(statement, "decorator_list", ())
-    return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
 
 
 def match(
@@ -89,7 +79,7 @@ def match(
     calls = chain_calls(tree, lines, findings)
     if not calls:
         return []
-    matcher = Matcher(tree, semantic_model(tree, lines))
+    matcher = Matcher(tree, lambda: semantic_model(tree, lines))  # a walk of its own, once a match needs it
     matched: list[tuple[Finding, str, Site | None, Blocked | None]] = []
     for finding, call, name in calls:
         try:
