@@ -193,8 +193,7 @@ class Checker(ast.NodeVisitor):
             model.method = (item.klass, positional[0].arg)  # `self`, or `cls` in a classmethod
         elif item.method is not None and item.method[1] not in {arg.arg for arg, _ in params}:
             model.method = item.method  # a closure inside a method still sees its `self`
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_block(node.body)
 
     def _read_returns(self, item: FunctionBody, values: Values, collector: ReturnCollector) -> None:
         """The ``Values.reader``: walk a body with no rule enabled, its returns given to ``collector``."""
@@ -274,8 +273,18 @@ class Checker(ast.NodeVisitor):
 
     # --- control flow ------------------------------------------------------------------------
     def _visit_block(self, statements: list[ast.stmt]) -> None:
+        visits = _VISITS
         for statement in statements:
-            self.visit(statement)
+            method = visits[statement.__class__]
+            if method is not None:
+                method(self, statement)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        """An expression statement (a call, a docstring): its value, the one child."""
+        value = node.value
+        method = _VISITS[value.__class__]
+        if method is not None:
+            method(self, value)
 
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
@@ -404,8 +413,7 @@ class Checker(ast.NodeVisitor):
         outer_class, outer_method = model.klass, model.method
         model.klass, model.method = context, None
         model.push_scope(ScopeKind.CLASS)
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_block(node.body)
         model.pop_scope()
         model.klass, model.method = outer_class, outer_method
         kind = BindingKind.MEMORY_CLASS if base else BindingKind.CLASS
@@ -540,28 +548,31 @@ class Checker(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """An attribute chain: each attribute, outermost first, then what the innermost is taken of.
         The root name of the chain is read once, as the reference of the whole chain (``node``).
-        A loop over the chain, whose paths the model works out from one lookup of the root
-        (``chain_paths``): a long chain costs no recursion and no walk back to its root per link."""
-        attributes: list[ast.Attribute] = []
-        value: ast.expr = node
+        A loop over the chain, whose paths come from one lookup of the root (``chain_paths``): a
+        long chain costs no recursion and no walk back to its root per link.  The rules bind
+        nothing, so the root's binding holds for the whole chain."""
+        attributes: list[ast.Attribute] = [node]
+        value = node.value
         while isinstance(value, ast.Attribute):
             attributes.append(value)
             value = value.value
         model, hooks = self.model, self._on_attribute
+        name = value if isinstance(value, ast.Name) else None
+        binding = model.lookup(name.id) if name is not None else None
         if hooks:
-            for attribute, path in zip(attributes, model.chain_paths(attributes, value)):
+            for attribute, path in zip(attributes, model.chain_paths(attributes, binding)):
                 for hook in hooks:
                     if hook(self, attribute, path):  # the chain names what a rule reported: nothing inside is looked at
-                        if isinstance(value, ast.Name):
-                            model.load(value, node)
+                        if name is not None:
+                            model.loaded(name, node, binding)
                         return
-        if isinstance(value, ast.Name):
-            binding = model.load(value, node)
-            if binding is not None:
-                for hook in self._on_name:
-                    hook(self, value, binding)
-        else:
+        if name is None:
             self.visit(value)
+            return
+        model.loaded(name, node, binding)
+        if binding is not None:
+            for hook in self._on_name:
+                hook(self, name, binding)
 
     def visit_Call(self, node: ast.Call) -> None:
         for hook in self._on_call:

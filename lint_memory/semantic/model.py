@@ -97,18 +97,25 @@ class SemanticModel:
 
     def lookup(self, name: str) -> Binding | None:
         """The binding ``name`` has where the walk is, as Python looks it up."""
-        return _lookup(self.scopes, name)
+        scopes = self.scopes
+        binding = scopes[-1].names.get(name)  # the innermost scope first: most names are found there
+        return binding if binding is not None or len(scopes) == 1 else _lookup(scopes, name)
 
     def load(self, node: ast.Name, expression: ast.expr | None = None) -> Binding | None:
         """Look up a read name and record the reference (``expression``: the attribute chain it starts)."""
         binding = _lookup(self.scopes, node.id)
         if self.track and (binding is not None or self.reads is not None):
-            reference = Reference(node, expression or node, self.scopes[-1], self._in_string > 0)
+            self.loaded(node, expression or node, binding)
+        return binding
+
+    def loaded(self, node: ast.Name, expression: ast.expr, binding: Binding | None) -> None:
+        """Record the read of a name whose binding was just looked up (``lookup``, nothing bound since)."""
+        if self.track and (binding is not None or self.reads is not None):
+            reference = Reference(node, expression, self.scopes[-1], self._in_string > 0)
             if binding is not None:
                 binding.references.append(reference)
             if self.reads is not None:
                 self.reads.append((reference, tuple(self.scopes), binding))
-        return binding
 
     def resolve(self, node: ast.AST) -> Binding | None:
         """The binding a name or an attribute chain on an import refers to (without recording a
@@ -141,14 +148,14 @@ class SemanticModel:
             return None
         return ".".join([binding.path, *reversed(attributes)])
 
-    def chain_paths(self, attributes: Sequence[ast.Attribute], root: ast.expr) -> list[str | None]:
-        """``qualified_path`` of each attribute of one chain, outermost first (``root``: what the innermost
-        attribute is taken of), from one lookup of the root: the checker asks for every link of a chain."""
+    @staticmethod
+    def chain_paths(attributes: Sequence[ast.Attribute], root: Binding | None) -> list[str | None]:
+        """``qualified_path`` of each attribute of one chain, outermost first, from the binding of its root
+        name (``root``, looked up once: the checker asks for every link of a chain)."""
         count = len(attributes)
-        binding = _lookup(self.scopes, root.id) if isinstance(root, ast.Name) else None
-        if binding is None or binding.kind is not BindingKind.PATH or binding.path is None:
+        if root is None or root.kind is not BindingKind.PATH or root.path is None:
             return [None] * count
-        names = [binding.path, *(attribute.attr for attribute in reversed(attributes))]
+        names = [root.path, *(attribute.attr for attribute in reversed(attributes))]
         return [".".join(names[: count - index + 1]) if count - index <= MAX_CHAIN else None for index in range(count)]
 
     # --- alternative blocks ------------------------------------------------------------------
