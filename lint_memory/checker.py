@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -67,6 +68,12 @@ def semantic_model(tree: ast.AST, lines: list[str] | None = None) -> SemanticMod
     checker.model.reads = []  # for ``model.runtime_bindings``: when a load runs, not when the walk reads it
     checker.run(tree)
     return checker.model
+
+
+def _read_returns(lines: list[str] | None, item: FunctionBody, values: Values, collector: ReturnCollector) -> None:
+    """The ``Values.reader`` (``lines`` bound): walk a body with no rule enabled, its returns given to
+    ``collector``.  A function, not a method: the checker's values then hold no reference back to it."""
+    Checker(lines, values=values, returns=collector).run_function(item)
 
 
 class _Visits(dict):  # type: ignore[type-arg]
@@ -111,7 +118,7 @@ class Checker(ast.NodeVisitor):
         findings alone, as ``engine.check_tree``'s, passes False)."""
         self.enabled = frozenset(ALL_CODES if codes is None else codes) if returns is None else frozenset()
         if values is None:
-            values = Values(SemanticModel(track=track), lines, self._read_returns)
+            values = Values(SemanticModel(track=track), lines, partial(_read_returns, lines))
         self.values = values
         self.model = self.values.model
         self.lines = lines
@@ -166,7 +173,7 @@ class Checker(ast.NodeVisitor):
         while index < len(model.deferred):  # bodies walked here may defer nested functions
             self.run_function(model.deferred[index])
             index += 1
-        model.deferred.clear()
+        model.bodies, model.deferred = model.deferred, []
         for klass in model.classes:
             for attr, callback in klass.pending:
                 entry = klass.find(attr)
@@ -194,10 +201,6 @@ class Checker(ast.NodeVisitor):
         elif item.method is not None and item.method[1] not in {arg.arg for arg, _ in params}:
             model.method = item.method  # a closure inside a method still sees its `self`
         self._visit_block(node.body)
-
-    def _read_returns(self, item: FunctionBody, values: Values, collector: ReturnCollector) -> None:
-        """The ``Values.reader``: walk a body with no rule enabled, its returns given to ``collector``."""
-        Checker(self.lines, values=values, returns=collector).run_function(item)
 
     # --- reporting (for the rules) -----------------------------------------------------------
     def report(self, code: str, node: ast.AST, message: str, symbol: str, target: str | None = None) -> None:

@@ -50,6 +50,7 @@ class SemanticModel:
         self.track = track  # record bindings and references (off for a function read for its returns)
         self.bindings: list[Binding] = []
         self.deferred: list[FunctionBody] = []  # function bodies to visit after the module
+        self.bodies: list[FunctionBody] = []  # the function bodies the walk visited (``release``)
         self.classes: list[ClassContext] = []  # every class context made, in order
         self.klass: ClassContext | None = None  # the class whose body is being visited
         self.method: tuple[ClassContext, str] | None = None  # (class, name of `self`) inside a method
@@ -199,6 +200,19 @@ class SemanticModel:
 
     def leave_string(self) -> None:
         self._in_string -= 1
+
+    def release(self) -> None:
+        """Break the references that make the model a cycle (a function body holds the scopes that bind it, a
+        class its methods, whose bodies hold the class), for a model nobody asks once the walk is over: the
+        module's tree is then freed as soon as the walk's findings are taken, without the cyclic collector."""
+        for body in self.bodies:
+            body.scopes, body.klass, body.method = [], None, None
+            body.returns.clear()
+        for klass in self.classes:
+            klass.pending.clear()
+            klass.methods.clear()
+            klass.bases.clear()
+        self.scopes, self.bodies, self.classes = [], [], []
 
     # --- queries after the walk --------------------------------------------------------------
     @staticmethod

@@ -54,12 +54,17 @@ class Values:
         self.model = model
         self.lines = lines  # the source, split as Python counts lines; checks string annotations
         self.reader = reader
-        self.root: Values = self if parent is None else parent.root  # holds the probe budget
+        self._root = None if parent is None else parent.root  # holds the probe budget (not self: no cycle)
         self.depth: int = 0 if parent is None else parent.depth + 1  # how many probes enclose this one
         self.probes_left = PROBE_BUDGET  # counted on the root only
         self.assumed: set[FunctionBody] = set()  # functions whose probe was unfinished when a call needed it
         self.recursions = 0  # calls answered None because of such an unfinished probe
         self.cut = False  # a probe was refused (too deep, or the budget is spent)
+
+    @property
+    def root(self) -> Values:
+        """The values of the module's walk, which hold the probe budget."""
+        return self if self._root is None else self._root
 
     # --- classes -----------------------------------------------------------------------------
     def memory_class(self, node: ast.AST | None) -> Entry | None:
