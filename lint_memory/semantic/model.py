@@ -104,7 +104,10 @@ class SemanticModel:
 
     def load(self, node: ast.Name, expression: ast.expr | None = None) -> Binding | None:
         """Look up a read name and record the reference (``expression``: the attribute chain it starts)."""
-        binding = _lookup(self.scopes, node.id)
+        scopes = self.scopes
+        binding = scopes[-1].names.get(node.id)  # the innermost scope first: most names are found there
+        if binding is None and len(scopes) > 1:
+            binding = _lookup(scopes, node.id)
         if self.track and (binding is not None or self.reads is not None):
             self.loaded(node, expression or node, binding)
         return binding

@@ -103,7 +103,7 @@ class Values:
             )
             if entry is None and is_constructor:
                 entry = self.memory_class(node.func.value)  # type: ignore[attr-defined]
-            if entry is None and node.args and self.model.qualified_path(node.func) in CASTS:
+            if entry is None and node.args and _may_cast(node.func) and self.model.qualified_path(node.func) in CASTS:
                 entry = self.memory_class(node.args[0])
             if entry is None:
                 entry = self.returns(node.func, BindingKind.FUNCTION)
@@ -215,6 +215,12 @@ class Values:
                 ast.copy_location(child, node)
                 child.end_lineno, child.end_col_offset = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
         return parsed
+
+
+def _may_cast(func: ast.expr) -> bool:
+    """Can a call of ``func`` be one of ``CASTS``?  Not an attribute other than ``.cast`` (a name may be bound
+    to ``typing.cast`` under any name)."""
+    return not isinstance(func, ast.Attribute) or func.attr == "cast"
 
 
 class ReturnCollector:
