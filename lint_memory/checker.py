@@ -12,7 +12,8 @@ in the manner of ruff's checker:
 * ``on_import(ctx, node, alias)`` after ``import a.b`` bound its name;
 * ``on_import_from(ctx, node, alias, path)`` after ``from m import X`` (``path`` is ``m.X``, None for
   ``*``; relative imports are not LangChain's and get no event);
-* ``on_name(ctx, node, binding)`` for a read name that is bound;
+* ``on_name(ctx, node, binding)`` for a read name that is bound (to a binding of a kind in the family's
+  ``ON_NAME_KINDS``, when it has one: the walk then calls it for those only);
 * ``on_attribute(ctx, node, path) -> bool`` for each attribute of a chain, outermost first (``path``:
   its qualified name through imports, or None); True stops the walk inside the chain;
 * ``on_call(ctx, node)`` before the call's children are walked.
@@ -54,6 +55,9 @@ class _Hooks:
         self.on_import = _hooks(families, "on_import")
         self.on_import_from = _hooks(families, "on_import_from")
         self.on_name = _hooks(families, "on_name")
+        named = [family for family in families if hasattr(family, "on_name")]
+        kinds = [getattr(family, "ON_NAME_KINDS", frozenset(BindingKind)) for family in named]
+        self.name_kinds: frozenset[BindingKind] = frozenset().union(*kinds)  # reads some on_name looks at
         self.on_attribute = _hooks(families, "on_attribute")
         self.on_call = _hooks(families, "on_call")
 
@@ -132,6 +136,7 @@ class Checker(ast.NodeVisitor):
         self._on_import = hooks.on_import
         self._on_import_from = hooks.on_import_from
         self._on_name = hooks.on_name
+        self._name_kinds = hooks.name_kinds
         self._on_attribute = hooks.on_attribute
         self._on_call = hooks.on_call
 
@@ -544,7 +549,7 @@ class Checker(ast.NodeVisitor):
             self.model.bind_other(node.id, node)
             return
         binding = self.model.load(node)
-        if binding is not None:
+        if binding is not None and binding.kind in self._name_kinds:
             for hook in self._on_name:
                 hook(self, node, binding)
 
@@ -573,7 +578,7 @@ class Checker(ast.NodeVisitor):
             self.visit(value)
             return
         model.loaded(name, node, binding)
-        if binding is not None:
+        if binding is not None and binding.kind in self._name_kinds:
             for hook in self._on_name:
                 hook(self, name, binding)
 
