@@ -57,7 +57,9 @@ class _Hooks:
         self.on_name = _hooks(families, "on_name")
         named = [family for family in families if hasattr(family, "on_name")]
         kinds = [getattr(family, "ON_NAME_KINDS", frozenset(BindingKind)) for family in named]
-        self.name_kinds: frozenset[BindingKind] = frozenset().union(*kinds)  # reads some on_name looks at
+        # the kinds of the reads some on_name looks at: a tuple (``in`` compares enum members by identity first,
+        # where a set would hash them through Enum.__hash__, a Python function)
+        self.name_kinds: tuple[BindingKind, ...] = tuple(kind for kind in BindingKind if any(kind in k for k in kinds))
         self.on_attribute = _hooks(families, "on_attribute")
         self.on_call = _hooks(families, "on_call")
 
