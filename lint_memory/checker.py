@@ -12,7 +12,8 @@ in the manner of ruff's checker:
 * ``on_import(ctx, node, alias)`` after ``import a.b`` bound its name;
 * ``on_import_from(ctx, node, alias, path)`` after ``from m import X`` (``path`` is ``m.X``, None for
   ``*``; relative imports are not LangChain's and get no event);
-* ``on_name(ctx, node, binding)`` for a read name that is bound;
+* ``on_name(ctx, node, binding)`` for a read name that is bound (to a binding of a kind in the family's
+  ``ON_NAME_KINDS``, when it has one: the walk then calls it for those only);
 * ``on_attribute(ctx, node, path) -> bool`` for each attribute of a chain, outermost first (``path``:
   its qualified name through imports, or None); True stops the walk inside the chain;
 * ``on_call(ctx, node)`` before the call's children are walked.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -34,7 +36,7 @@ from lint_memory.model import Finding
 from lint_memory.rules import FAMILIES, LINT_RULES, moved_import
 from lint_memory.semantic.bindings import Binding, BindingKind, ClassContext, FunctionBody, Scope, ScopeKind
 from lint_memory.semantic.model import SemanticModel
-from lint_memory.semantic.syntax import elements, is_staticmethod, parameters, typing_form
+from lint_memory.semantic.syntax import CHILD_FIELDS, elements, is_staticmethod, parameters, typing_form
 from lint_memory.semantic.values import ReturnCollector, Values
 
 ALL_CODES: frozenset[str] = frozenset(rule.code for rule in LINT_RULES)
@@ -42,6 +44,27 @@ ALL_CODES: frozenset[str] = frozenset(rule.code for rule in LINT_RULES)
 
 def _hooks(families: tuple[ModuleType, ...], event: str) -> tuple[Callable[..., Any], ...]:
     return tuple(getattr(family, event) for family in families if hasattr(family, event))
+
+
+class _Hooks:
+    """The functions of the rule families that a set of enabled codes needs, per event."""
+
+    def __init__(self, enabled: frozenset[str]) -> None:
+        families = tuple(f for f in FAMILIES if any(rule.code in enabled for rule in f.RULES))
+        self.guards = moved_import in families
+        self.on_import = _hooks(families, "on_import")
+        self.on_import_from = _hooks(families, "on_import_from")
+        self.on_name = _hooks(families, "on_name")
+        named = [family for family in families if hasattr(family, "on_name")]
+        kinds = [getattr(family, "ON_NAME_KINDS", frozenset(BindingKind)) for family in named]
+        # the kinds of the reads some on_name looks at: a tuple (``in`` compares enum members by identity first,
+        # where a set would hash them through Enum.__hash__, a Python function)
+        self.name_kinds: tuple[BindingKind, ...] = tuple(kind for kind in BindingKind if any(kind in k for k in kinds))
+        self.on_attribute = _hooks(families, "on_attribute")
+        self.on_call = _hooks(families, "on_call")
+
+
+_HOOKS: dict[frozenset[str], _Hooks] = {}  # by the enabled codes: a checker is made per module and per probe
 
 
 def semantic_model(tree: ast.AST, lines: list[str] | None = None) -> SemanticModel:
@@ -53,7 +76,33 @@ def semantic_model(tree: ast.AST, lines: list[str] | None = None) -> SemanticMod
     return checker.model
 
 
-_VISITS: dict[type, Callable[..., Any]] = {}  # node class -> Checker method (see ``Checker.visit``)
+def _read_returns(lines: list[str] | None, item: FunctionBody, values: Values, collector: ReturnCollector) -> None:
+    """The ``Values.reader`` (``lines`` bound): walk a body with no rule enabled, its returns given to
+    ``collector``.  A function, not a method: the checker's values then hold no reference back to it."""
+    Checker(lines, values=values, returns=collector).run_function(item)
+
+
+class _Visits(dict):  # type: ignore[type-arg]
+    """Node class -> the ``Checker`` method that visits it, or None when nothing is to be done (a
+    class with no method of its own and no child: ``Load``, ``Add``, ``Pass``; anything not a node,
+    as a field's ``str``, ``int`` or ``None`` is).  Filled on first sight of each class."""
+
+    def __missing__(self, kind: type) -> Callable[..., Any] | None:
+        method: Callable[..., Any] | None = None
+        if issubclass(kind, ast.AST) and kind not in _LEAVES:
+            method = getattr(Checker, "visit_" + kind.__name__, None)
+            if method is None and CHILD_FIELDS[kind]:
+                method = Checker.generic_visit
+        self[kind] = method
+        return method
+
+
+# Node classes whose visit does nothing: a constant, a name's context, ``global`` (see their methods).
+_LEAVES = frozenset({ast.Constant, ast.Load, ast.Global})
+
+
+_VISITS = _Visits()
+_LOAD = ast.Load
 
 
 class Checker(ast.NodeVisitor):
@@ -66,47 +115,55 @@ class Checker(ast.NodeVisitor):
         *,
         values: Values | None = None,
         returns: ReturnCollector | None = None,
+        track: bool = True,
     ) -> None:
         """``lines``: the source, split as Python counts lines (checks string annotations);
         ``codes``: the enabled rules (default: every lint rule).  ``values`` and ``returns`` make a
-        checker that reads one function body for its returns (no rule is then enabled)."""
+        checker that reads one function body for its returns (no rule is then enabled).  ``track``:
+        the model records every binding and its references (no rule asks for them: a walk for the
+        findings alone, as ``engine.check_tree``'s, passes False)."""
         self.enabled = frozenset(ALL_CODES if codes is None else codes) if returns is None else frozenset()
-        families = tuple(f for f in FAMILIES if any(rule.code in self.enabled for rule in f.RULES))
-        self.values = values if values is not None else Values(SemanticModel(), lines, self._read_returns)
+        if values is None:
+            values = Values(SemanticModel(track=track), lines, partial(_read_returns, lines))
+        self.values = values
         self.model = self.values.model
         self.lines = lines
         self.returns = returns
         self.memo: dict[str, Any] = {}
         self.findings: list[Finding] = []
-        self._top: ast.Attribute | None = None  # the outermost attribute of the chain being walked
-        self._guards = moved_import in families
-        self._on_import = _hooks(families, "on_import")
-        self._on_import_from = _hooks(families, "on_import_from")
-        self._on_name = _hooks(families, "on_name")
-        self._on_attribute = _hooks(families, "on_attribute")
-        self._on_call = _hooks(families, "on_call")
+        hooks = _HOOKS.get(self.enabled)
+        if hooks is None:
+            hooks = _HOOKS[self.enabled] = _Hooks(self.enabled)
+        self._guards = hooks.guards
+        self._on_import = hooks.on_import
+        self._on_import_from = hooks.on_import_from
+        self._on_name = hooks.on_name
+        self._name_kinds = hooks.name_kinds
+        self._on_attribute = hooks.on_attribute
+        self._on_call = hooks.on_call
 
     # --- driving -----------------------------------------------------------------------------
     def visit(self, node: ast.AST) -> Any:
-        """``ast.NodeVisitor.visit`` with the method looked up once per node class."""
-        kind = node.__class__
-        method = _VISITS.get(kind)
-        if method is None:
-            method = _VISITS[kind] = getattr(Checker, "visit_" + kind.__name__, Checker.generic_visit)
-        return method(self, node)
+        """``ast.NodeVisitor.visit`` with the method looked up once per node class (``_VISITS``)."""
+        method = _VISITS[node.__class__]
+        return method(self, node) if method is not None else None
 
     def generic_visit(self, node: ast.AST) -> None:
         """``ast.NodeVisitor.generic_visit`` without its generators: the children of ``node``, in
-        field order (most of the walk's nodes have no method of their own and pass through here)."""
-        visit = self.visit
-        for name in node._fields:
+        field order (most of the walk's nodes have no method of their own and pass through here).
+        Each child goes straight to its method; children with nothing to visit are passed over."""
+        visits = _VISITS
+        for name in CHILD_FIELDS[node.__class__]:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
-                        visit(item)
-            elif isinstance(value, ast.AST):
-                visit(value)
+                    method = visits[item.__class__]
+                    if method is not None:
+                        method(self, item)
+            else:
+                method = visits[value.__class__]
+                if method is not None:
+                    method(self, value)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         return None  # no child node (NodeVisitor's own visit_Constant looks for legacy methods)
@@ -123,7 +180,7 @@ class Checker(ast.NodeVisitor):
         while index < len(model.deferred):  # bodies walked here may defer nested functions
             self.run_function(model.deferred[index])
             index += 1
-        model.deferred.clear()
+        model.bodies, model.deferred = model.deferred, []
         for klass in model.classes:
             for attr, callback in klass.pending:
                 entry = klass.find(attr)
@@ -150,12 +207,7 @@ class Checker(ast.NodeVisitor):
             model.method = (item.klass, positional[0].arg)  # `self`, or `cls` in a classmethod
         elif item.method is not None and item.method[1] not in {arg.arg for arg, _ in params}:
             model.method = item.method  # a closure inside a method still sees its `self`
-        for statement in node.body:
-            self.visit(statement)
-
-    def _read_returns(self, item: FunctionBody, values: Values, collector: ReturnCollector) -> None:
-        """The ``Values.reader``: walk a body with no rule enabled, its returns given to ``collector``."""
-        Checker(self.lines, values=values, returns=collector).run_function(item)
+        self._visit_block(node.body)
 
     # --- reporting (for the rules) -----------------------------------------------------------
     def report(self, code: str, node: ast.AST, message: str, symbol: str, target: str | None = None) -> None:
@@ -231,8 +283,18 @@ class Checker(ast.NodeVisitor):
 
     # --- control flow ------------------------------------------------------------------------
     def _visit_block(self, statements: list[ast.stmt]) -> None:
+        visits = _VISITS
         for statement in statements:
-            self.visit(statement)
+            method = visits[statement.__class__]
+            if method is not None:
+                method(self, statement)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        """An expression statement (a call, a docstring): its value, the one child."""
+        value = node.value
+        method = _VISITS[value.__class__]
+        if method is not None:
+            method(self, value)
 
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
@@ -361,8 +423,7 @@ class Checker(ast.NodeVisitor):
         outer_class, outer_method = model.klass, model.method
         model.klass, model.method = context, None
         model.push_scope(ScopeKind.CLASS)
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_block(node.body)
         model.pop_scope()
         model.klass, model.method = outer_class, outer_method
         kind = BindingKind.MEMORY_CLASS if base else BindingKind.CLASS
@@ -486,40 +547,42 @@ class Checker(ast.NodeVisitor):
 
     # --- uses --------------------------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> None:
-        if not isinstance(node.ctx, ast.Load):
+        if node.ctx.__class__ is not _LOAD:
             self.model.bind_other(node.id, node)
             return
         binding = self.model.load(node)
-        if binding is not None:
+        if binding is not None and binding.kind in self._name_kinds:
             for hook in self._on_name:
                 hook(self, node, binding)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        """One attribute of a chain (outermost first), then what it is taken of.  The root name of
-        the chain is read once, as the reference of the whole chain (``_top``, set just before the
-        walk enters an inner attribute).  Recursive like the tree: a chain nested beyond the
-        recursion limit raises RecursionError, as every other deep tree does."""
-        top, self._top = self._top or node, None
-        path = self.model.qualified_path(node)
-        for hook in self._on_attribute:
-            if hook(self, node, path):  # the chain names what a rule reported: nothing inside it is looked at
-                root: ast.expr = node
-                while isinstance(root, ast.Attribute):
-                    root = root.value
-                if isinstance(root, ast.Name):
-                    self.model.load(root, top)
-                return
+        """An attribute chain: each attribute, outermost first, then what the innermost is taken of.
+        The root name of the chain is read once, as the reference of the whole chain (``node``).
+        A loop over the chain, whose paths come from one lookup of the root (``chain_paths``): a
+        long chain costs no recursion and no walk back to its root per link.  The rules bind
+        nothing, so the root's binding holds for the whole chain."""
+        attributes: list[ast.Attribute] = [node]
         value = node.value
-        if isinstance(value, ast.Attribute):
-            self._top = top
+        while isinstance(value, ast.Attribute):
+            attributes.append(value)
+            value = value.value
+        model, hooks = self.model, self._on_attribute
+        name = value if isinstance(value, ast.Name) else None
+        binding = model.lookup(name.id) if name is not None else None
+        if hooks:
+            for attribute, path in zip(attributes, model.chain_paths(attributes, binding)):
+                for hook in hooks:
+                    if hook(self, attribute, path):  # the chain names what a rule reported: nothing inside is looked at
+                        if name is not None:
+                            model.loaded(name, node, binding)
+                        return
+        if name is None:
             self.visit(value)
-        elif isinstance(value, ast.Name):
-            binding = self.model.load(value, top)
-            if binding is not None:
-                for hook in self._on_name:
-                    hook(self, value, binding)
-        else:
-            self.visit(value)
+            return
+        model.loaded(name, node, binding)
+        if binding is not None and binding.kind in self._name_kinds:
+            for hook in self._on_name:
+                hook(self, name, binding)
 
     def visit_Call(self, node: ast.Call) -> None:
         for hook in self._on_call:

@@ -34,7 +34,8 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
     physical lines are); with them, string annotations are read only when they are plain literals.
     A legacy chain's finding says why the chain is not migrated automatically (``fix.migrate.status``).
     """
-    found = retry_deep(lambda: Checker(lines).run(tree))  # merely long code: again, on a stack that fits it
+    # merely long code: again, on a stack that fits it; the model records no references (no rule reads them)
+    found = retry_deep(lambda: _findings(tree, lines))
     if lines:
         for finding in found:
             finding.col = _char_column(lines, finding.line, finding.col)
@@ -45,6 +46,14 @@ def check_tree(tree: ast.AST, lines: list[str] | None = None) -> list[Finding]:
         annotate(tree, lines, found)  # why a chain is not migrated: the same message in every front end
     found.sort(key=Finding.sort_key)
     return found
+
+
+def _findings(tree: ast.AST, lines: list[str] | None) -> list[Finding]:
+    checker = Checker(lines, track=False)
+    try:
+        return checker.run(tree)
+    finally:
+        checker.model.release()  # the tree is freed with its last reference, not by the cyclic collector
 
 
 def check_source(source: str, filename: str = "<unknown>") -> list[Finding]:

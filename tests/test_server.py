@@ -265,7 +265,7 @@ async def test_syntax_error_mid_edit_then_recovery(client: LanguageClient, tmp_p
 
 @pytest.mark.asyncio
 async def test_bad_input_is_one_diagnostic_and_the_server_goes_on(client: LanguageClient, tmp_path: Path):
-    deep = "from langchain.memory import ConversationBufferMemory\nx = 1" + " + 1" * 100_000 + "\n"
+    deep = "from langchain.memory import ConversationBufferMemory\nx = 1" + " + 1" * 150_000 + "\n"
     nested = open_file(client, tmp_path, "deep.py", deep)
     assert rows(await published(client, nested, version=1)) == [(1, "LCM904")]
     nulls = open_file(client, tmp_path, "nulls.py", "from langchain.memory import ConversationBufferMemory\x00\n")

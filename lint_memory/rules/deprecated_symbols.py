@@ -199,6 +199,9 @@ def on_import_from(ctx: Context, node: ast.ImportFrom, alias: ast.alias, path: s
         report_reference(ctx, entry, alias, alias.asname or alias.name)
 
 
+ON_NAME_KINDS = frozenset({BindingKind.PATH})  # the bindings whose reads ``on_name`` looks at
+
+
 def on_name(ctx: Context, node: ast.Name, binding: Binding) -> None:
     """A read name bound to a catalog path."""
     if binding.kind is BindingKind.PATH:

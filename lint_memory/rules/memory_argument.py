@@ -147,15 +147,20 @@ class AstCalls:
 
 
 def on_call(ctx: Context, node: ast.Call) -> None:
-    if not node.keywords or ctx.values.memory_class(node.func) is not None:
+    if not any(passes_memory(keyword.arg) for keyword in node.keywords):
+        return  # no keyword that may give memory (most calls): nothing to search
+    if ctx.values.memory_class(node.func) is not None:
         return  # a memory class taking `memory=` (ReadOnlySharedMemory): LCM1xx says it
+    handled: set[int] = ctx.memo.setdefault(_HANDLED, set())
+    syntax = AstCalls(lambda: ctx.model.lookup("dict") is None, handled)
+    given = memory_arguments(node, syntax)
+    if not given:
+        return
     callee = ctx.model.qualified_path(node.func)
     consumer = callee is not None and lookup.is_memory_consumer(callee)
     shown = short(node.func)
-    handled: set[int] = ctx.memo.setdefault(_HANDLED, set())
-    syntax = AstCalls(lambda: ctx.model.lookup("dict") is None, handled)
     own = {id(keyword) for keyword in node.keywords}
-    for where, value in memory_arguments(node, syntax):
+    for where, value in given:
         if isinstance(where, ast.keyword) and id(where) not in own:
             handled.add(id(where))  # the `dict(memory=...)` call itself must not report it again
         _check(ctx, where, value, consumer, shown)

@@ -17,7 +17,9 @@ After the walk the model answers queries about the whole module:
 * ``binding.shadowed``: the binding of the same name and scope that a binding replaced.
 
 A model built for reading a function's returns (``values``) shares the defining scopes with the
-module's model and is created with ``track=False``: it records no bindings and no references.
+module's model and is created with ``track=False``: it records no bindings and no references; so is
+the model of a walk for findings alone (``engine.check_tree``): the rules ask where the walk is, never
+for the bindings or the references of the whole module.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class SemanticModel:
         self.track = track  # record bindings and references (off for a function read for its returns)
         self.bindings: list[Binding] = []
         self.deferred: list[FunctionBody] = []  # function bodies to visit after the module
+        self.bodies: list[FunctionBody] = []  # the function bodies the walk visited (``release``)
         self.classes: list[ClassContext] = []  # every class context made, in order
         self.klass: ClassContext | None = None  # the class whose body is being visited
         self.method: tuple[ClassContext, str] | None = None  # (class, name of `self`) inside a method
@@ -95,24 +98,34 @@ class SemanticModel:
 
     def lookup(self, name: str) -> Binding | None:
         """The binding ``name`` has where the walk is, as Python looks it up."""
-        return _lookup(self.scopes, name)
+        scopes = self.scopes
+        binding = scopes[-1].names.get(name)  # the innermost scope first: most names are found there
+        return binding if binding is not None or len(scopes) == 1 else _lookup(scopes, name)
 
     def load(self, node: ast.Name, expression: ast.expr | None = None) -> Binding | None:
         """Look up a read name and record the reference (``expression``: the attribute chain it starts)."""
-        binding = self.lookup(node.id)
+        scopes = self.scopes
+        binding = scopes[-1].names.get(node.id)  # the innermost scope first: most names are found there
+        if binding is None and len(scopes) > 1:
+            binding = _lookup(scopes, node.id)
         if self.track and (binding is not None or self.reads is not None):
-            reference = Reference(node, expression or node, self.scopes[-1], self._in_string > 0)
+            self.loaded(node, expression or node, binding)
+        return binding
+
+    def loaded(self, node: ast.Name, expression: ast.expr, binding: Binding | None) -> None:
+        """Record the read of a name whose binding was just looked up (``lookup``, nothing bound since)."""
+        if self.track and (binding is not None or self.reads is not None):
+            reference = Reference(node, expression, self.scopes[-1], self._in_string > 0)
             if binding is not None:
                 binding.references.append(reference)
             if self.reads is not None:
                 self.reads.append((reference, tuple(self.scopes), binding))
-        return binding
 
     def resolve(self, node: ast.AST) -> Binding | None:
         """The binding a name or an attribute chain on an import refers to (without recording a
         reference); an attribute of a path binding gives a new path binding (``a.b`` -> ``a.b.c``)."""
         if isinstance(node, ast.Name):
-            return self.lookup(node.id)
+            return _lookup(self.scopes, node.id)
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
             if base is not None and base.kind is BindingKind.PATH:
@@ -122,10 +135,9 @@ class SemanticModel:
     def qualified_path(self, node: ast.AST) -> str | None:
         """``langchain.memory.ConversationBufferMemory`` for an expression naming it through imports.
 
-        A loop, and no further than ``MAX_CHAIN`` attributes: the checker asks for every attribute
-        of a chain, so following each to its root would cost the square of the chain's length (a
-        generated ``a.b.b...`` of 50,000 names would never finish), and no catalogued name is
-        anywhere near that long."""
+        A loop, and no further than ``MAX_CHAIN`` attributes: a generated ``a.b.b...`` of 50,000
+        names costs no recursion, and no catalogued name is anywhere near that long (the checker,
+        which asks for every attribute of a chain, gets them all from ``chain_paths``)."""
         attributes: list[str] = []
         while isinstance(node, ast.Attribute):
             if len(attributes) == MAX_CHAIN:
@@ -134,10 +146,20 @@ class SemanticModel:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        binding = self.lookup(node.id)
+        binding = _lookup(self.scopes, node.id)
         if binding is None or binding.kind is not BindingKind.PATH or binding.path is None:
             return None
         return ".".join([binding.path, *reversed(attributes)])
+
+    @staticmethod
+    def chain_paths(attributes: Sequence[ast.Attribute], root: Binding | None) -> list[str | None]:
+        """``qualified_path`` of each attribute of one chain, outermost first, from the binding of its root
+        name (``root``, looked up once: the checker asks for every link of a chain)."""
+        count = len(attributes)
+        if root is None or root.kind is not BindingKind.PATH or root.path is None:
+            return [None] * count
+        names = [root.path, *(attribute.attr for attribute in reversed(attributes))]
+        return [".".join(names[: count - index + 1]) if count - index <= MAX_CHAIN else None for index in range(count)]
 
     # --- alternative blocks ------------------------------------------------------------------
     def alternatives(self, *branches: Callable[[], None]) -> None:
@@ -181,6 +203,19 @@ class SemanticModel:
     def leave_string(self) -> None:
         self._in_string -= 1
 
+    def release(self) -> None:
+        """Break the references that make the model a cycle (a function body holds the scopes that bind it, a
+        class its methods, whose bodies hold the class), for a model nobody asks once the walk is over: the
+        module's tree is then freed as soon as the walk's findings are taken, without the cyclic collector."""
+        for body in self.bodies:
+            body.scopes, body.klass, body.method = [], None, None
+            body.returns.clear()
+        for klass in self.classes:
+            klass.pending.clear()
+            klass.methods.clear()
+            klass.bases.clear()
+        self.scopes, self.bodies, self.classes = [], [], []
+
     # --- queries after the walk --------------------------------------------------------------
     @staticmethod
     def references(binding: Binding) -> list[Reference]:
@@ -212,11 +247,16 @@ def _lookup(scopes: Sequence[Scope], name: str) -> Binding | None:
     """The binding of ``name`` in a chain of scopes, innermost first, class bodies invisible from
     the scopes nested in them."""
     innermost = len(scopes) - 1
-    for index in range(innermost, -1, -1):
+    binding = scopes[innermost].names.get(name)
+    if binding is not None or not innermost:
+        return binding
+    for index in range(innermost - 1, -1, -1):
         scope = scopes[index]
-        if index != innermost and scope.kind is ScopeKind.CLASS:
-            continue  # class bodies are not visible from nested scopes
-        binding = scope.names.get(name)
-        if binding is not None:
-            return binding
+        if scope.kind is not _CLASS:  # class bodies are not visible from nested scopes
+            binding = scope.names.get(name)
+            if binding is not None:
+                return binding
     return None
+
+
+_CLASS = ScopeKind.CLASS

@@ -5,6 +5,50 @@ from __future__ import annotations
 import ast
 import copy
 
+# Fields that hold no node worth walking to: the context of a name (``Load``, ``Store``, ``Del``) and
+# the operators, shared instances with no field of their own.
+INERT_FIELDS = frozenset({"ctx", "op", "ops"})
+
+
+class _ChildFields(dict):  # type: ignore[type-arg]
+    """Node class -> the fields that may hold child nodes, in field order, ``INERT_FIELDS`` left out."""
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields = tuple(name for name in getattr(kind, "_fields", ()) if name not in INERT_FIELDS)
+        self[kind] = fields
+        return fields
+
+
+CHILD_FIELDS: dict[type, tuple[str, ...]] = _ChildFields()  # filled on first sight of each class
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """The child nodes of ``node`` in the order of ``ast.iter_child_nodes``, without the contexts of
+    names and the operators (see ``INERT_FIELDS``): a list, cheaper than that generator."""
+    found: list[ast.AST] = []
+    for name in CHILD_FIELDS[node.__class__]:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    found.append(item)
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
+
+
+def first_row(node: ast.AST) -> int | None:
+    """The first line of a node, the decorators of a definition included (None when it has no location)."""
+    rows = [getattr(node, "lineno", None), *(d.lineno for d in getattr(node, "decorator_list", ()))]
+    return min(rows) if None not in rows else None  # type: ignore[type-var]
+
+
+def spans(node: ast.AST, row: int) -> bool:
+    """Can ``node`` hold something on line ``row``?  Every node inside another lies within its lines; a
+    node without a location may hold anything."""
+    first, last = first_row(node), getattr(node, "end_lineno", None)
+    return first is None or last is None or first <= row <= last
+
 
 def parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
     """Every parameter with its default value, if any."""
@@ -20,15 +64,22 @@ def is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
 
 
-def is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Does a function's own body (not a nested scope's) yield?  Calling it gives a generator."""
+def is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None = None) -> bool:
+    """Does a function's own body (not a nested scope's) yield?  Calling it gives a generator.
+
+    ``lines``: the module's source lines, when known.  A ``yield`` is spelled out in the source (the
+    keyword is never an escaped or normalised identifier), so a function whose lines do not contain
+    the word is answered without walking its body."""
+    first, last = node.lineno, node.end_lineno or 0
+    if lines is not None and 0 < first <= last <= len(lines) and not any("yield" in x for x in lines[first - 1 : last]):
+        return False
     todo: list[ast.AST] = list(node.body)
     while todo:
         child = todo.pop()
         if isinstance(child, (ast.Yield, ast.YieldFrom)):
             return True
         if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(child))
+            todo.extend(children(child))
     return False
 
 

@@ -54,12 +54,17 @@ class Values:
         self.model = model
         self.lines = lines  # the source, split as Python counts lines; checks string annotations
         self.reader = reader
-        self.root: Values = self if parent is None else parent.root  # holds the probe budget
+        self._root = None if parent is None else parent.root  # holds the probe budget (not self: no cycle)
         self.depth: int = 0 if parent is None else parent.depth + 1  # how many probes enclose this one
         self.probes_left = PROBE_BUDGET  # counted on the root only
         self.assumed: set[FunctionBody] = set()  # functions whose probe was unfinished when a call needed it
         self.recursions = 0  # calls answered None because of such an unfinished probe
         self.cut = False  # a probe was refused (too deep, or the budget is spent)
+
+    @property
+    def root(self) -> Values:
+        """The values of the module's walk, which hold the probe budget."""
+        return self if self._root is None else self._root
 
     # --- classes -----------------------------------------------------------------------------
     def memory_class(self, node: ast.AST | None) -> Entry | None:
@@ -98,7 +103,7 @@ class Values:
             )
             if entry is None and is_constructor:
                 entry = self.memory_class(node.func.value)  # type: ignore[attr-defined]
-            if entry is None and node.args and self.model.qualified_path(node.func) in CASTS:
+            if entry is None and node.args and _may_cast(node.func) and self.model.qualified_path(node.func) in CASTS:
                 entry = self.memory_class(node.args[0])
             if entry is None:
                 entry = self.returns(node.func, BindingKind.FUNCTION)
@@ -168,7 +173,7 @@ class Values:
             self.assumed.add(item)
             self.recursions += 1
             return None
-        if is_generator(item.node):
+        if is_generator(item.node, self.lines):
             item.returns[final] = None
             return None
         if self.reader is None or self.depth >= MAX_PROBES or self.root.probes_left <= 0:
@@ -210,6 +215,12 @@ class Values:
                 ast.copy_location(child, node)
                 child.end_lineno, child.end_col_offset = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
         return parsed
+
+
+def _may_cast(func: ast.expr) -> bool:
+    """Can a call of ``func`` be one of ``CASTS``?  Not an attribute other than ``.cast`` (a name may be bound
+    to ``typing.cast`` under any name)."""
+    return not isinstance(func, ast.Attribute) or func.attr == "cast"
 
 
 class ReturnCollector:

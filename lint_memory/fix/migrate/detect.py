@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lint_memory.fix.migrate.reasons import (
     global_chain,
@@ -19,8 +21,9 @@ from lint_memory.fix.migrate.reasons import (
     unsupported,
     used,
 )
-from lint_memory.semantic.bindings import Binding
+from lint_memory.semantic.bindings import Binding, Reference
 from lint_memory.semantic.model import SemanticModel
+from lint_memory.semantic.syntax import children, spans
 
 CONVERSATION_PREAMBLE = (
     "The following is a friendly conversation between a human and an AI. The AI is talkative and provides lots of "
@@ -96,21 +99,56 @@ def callee(node: ast.AST) -> str | None:
 
 
 class Matcher:
-    def __init__(self, tree: ast.Module, model: SemanticModel) -> None:
+    def __init__(self, tree: ast.Module, model: SemanticModel | Callable[[], SemanticModel]) -> None:
+        """``model``: the module's semantic model (``checker.semantic_model``), or a function that builds it the
+        first time a match needs it (a chain is often blocked before: one not assigned, say)."""
         self.tree = tree
-        self.model = model
-        self.parents: dict[int, ast.AST] = {}
+        self._model = model
+        self.parents: dict[int, ast.AST] = {}  # filled a top-level statement at a time (``parent``)
         self.tops: dict[int, ast.stmt] = {}
-        for top in tree.body:
-            for node in ast.walk(top):
-                self.tops[id(node)] = top
-                for child in ast.iter_child_nodes(node):
-                    self.parents[id(child)] = node
-        self.runtime = model.runtime_bindings()
+        self._unmapped: list[ast.stmt] = list(tree.body)
         self.last: Site | None = None  # the site being matched, as far as the match got
 
+    @cached_property
+    def model(self) -> SemanticModel:
+        return self._model if isinstance(self._model, SemanticModel) else self._model()
+
+    @cached_property
+    def runtime(self) -> list[tuple[Reference, Binding | None]]:
+        return self.model.runtime_bindings()
+
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self.parents.get(id(node))
+        found = self.parents.get(id(node))
+        if found is None and self._unmapped:
+            self._map_around(node)
+            found = self.parents.get(id(node))
+        return found
+
+    def top(self, node: ast.AST) -> ast.stmt | None:
+        """The top-level statement that holds ``node``."""
+        found = self.tops.get(id(node))
+        if found is None and self._unmapped:
+            self._map_around(node)
+            found = self.tops.get(id(node))
+        return found
+
+    def _map_around(self, node: ast.AST) -> None:
+        """Map each node's parent and top-level statement in the statements not mapped yet that can hold ``node``
+        (by its line: all of them for a node without one); names' contexts and operators are left out."""
+        row = getattr(node, "lineno", None)
+        parents, tops, unmapped = self.parents, self.tops, self._unmapped
+        self._unmapped = [top for top in unmapped if row is not None and not spans(top, row)]
+        for top in unmapped:
+            if row is not None and not spans(top, row):
+                continue
+            tops[id(top)] = top
+            todo: list[ast.AST] = [top]
+            while todo:
+                current = todo.pop()
+                for child in children(current):
+                    parents[id(child)] = current
+                    tops[id(child)] = top
+                    todo.append(child)
 
     # --- references ----------------------------------------------------------------------------
     def binding_of_store(self, target: ast.Name) -> Binding | None:
@@ -235,9 +273,7 @@ class Matcher:
         keywords = {k.arg: k.value for k in call.keywords}
         if None in keywords:
             raise unsupported(call.lineno, "`**` arguments")
-        site = Site(
-            chain, "buffer", statement, ast.unparse(target), keywords.get("llm", call), top=self.tops.get(id(call))
-        )
+        site = Site(chain, "buffer", statement, ast.unparse(target), keywords.get("llm", call), top=self.top(call))
         memory = self.built(keywords["memory"], "memory") if "memory" in keywords else None
         self._identify(call, memory[0] if memory is not None else None, site)
         self.last = site  # the pattern is known: what blocks it from here on is tallied under it

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
+from collections.abc import Iterator
 
 from lint_memory.checker import semantic_model
 from lint_memory.fix.migrate.detect import Matcher, Site, callee
 from lint_memory.fix.migrate.reasons import Blocked
 from lint_memory.model import Finding
 from lint_memory.rules import MIGRATION_CODES
+from lint_memory.semantic.syntax import children, spans
 from lint_memory.source.lines import char_column
 
 PATTERNS = {"buffer": "1 buffer", "window": "2 window", "prefix": "3 prompt template", "summary": "4 summary"}
@@ -36,7 +39,7 @@ def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding])
         return char_column(lines[row - 1], byte) if lines and 0 < row <= len(lines) else byte
 
     found = []
-    for node in ast.walk(tree):
+    for node in _walk_around(tree, {line for line, _, _ in wanted}):
         if not isinstance(node, ast.Call):
             continue
         name = callee(node)
@@ -58,6 +61,16 @@ def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding])
     return found
 
 
+def _walk_around(tree: ast.AST, rows: set[int]) -> Iterator[ast.AST]:
+    """The nodes of ``ast.walk(tree)`` (breadth first, in its order) that can hold one of ``rows``: a subtree whose
+    lines hold none of them is passed over (``syntax.spans``), and so are names' contexts and operators."""
+    todo: deque[ast.AST] = deque([tree])
+    while todo:
+        node = todo.popleft()
+        todo.extend(child for child in children(node) if any(spans(child, row) for row in rows))
+        yield node
+
+
 def match(
     tree: ast.Module, lines: list[str] | None, findings: list[Finding]
 ) -> list[tuple[Finding, str, Site | None, Blocked | None]]:
@@ -66,7 +79,7 @@ def match(
     calls = chain_calls(tree, lines, findings)
     if not calls:
         return []
-    matcher = Matcher(tree, semantic_model(tree, lines))
+    matcher = Matcher(tree, lambda: semantic_model(tree, lines))  # a walk of its own, once a match needs it
     matched: list[tuple[Finding, str, Site | None, Blocked | None]] = []
     for finding, call, name in calls:
         try:
