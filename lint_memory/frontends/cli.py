@@ -35,7 +35,7 @@ from lint_memory import __version__, crash, runner
 from lint_memory.deep import retry_deep
 from lint_memory.output import common as output
 from lint_memory.output import formats
-from lint_memory.project import config, selection, target
+from lint_memory.project import config, selection
 from lint_memory.project.resolver import Resolver, RunOptions
 from lint_memory.rules import BY_CODE, RULES, Rule
 
@@ -60,12 +60,37 @@ def _list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, sized as it sizes itself (``shutil.get_terminal_size``) without
+    importing ``shutil`` (and its compression modules) on every run: argparse builds a formatter
+    for each argument added, help or not."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns``: ``COLUMNS`` if a positive number, else the terminal of
+    ``sys.__stdout__``, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with ``only``, the parser of that subcommand alone (the others'
     arguments are not built: a pre-commit hook runs ``check`` once per batch of files)."""
     parser = argparse.ArgumentParser(
         prog="lint-memory",
         description="Find deprecated LangChain memory code and say what replaces it.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"lint-memory {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -73,7 +98,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for command in SUBCOMMANDS:
         if only is not None and command.name != only:
             continue
-        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        sub = commands.add_parser(command.name, help=command.help, description=command.help, formatter_class=_Formatter)
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
@@ -85,11 +110,15 @@ class UsageError(Exception):
 
 def _user_errors() -> tuple[type[Exception], ...]:
     """The exceptions that report a mistake in the options or the configuration (exit 2).  The
-    baseline's is only raised once its module is loaded."""
-    errors: list[type[Exception]] = [config.ConfigError, selection.SelectionError, target.TargetError, UsageError]
-    baseline = sys.modules.get("lint_memory.project.baseline")
-    if baseline is not None:
-        errors.append(baseline.BaselineError)
+    LangChain target's and the baseline's are only raised once their modules are loaded."""
+    errors: list[type[Exception]] = [config.ConfigError, selection.SelectionError, UsageError]
+    for module, name in (
+        ("lint_memory.project.target", "TargetError"),
+        ("lint_memory.project.baseline", "BaselineError"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            errors.append(getattr(loaded, name))
     return tuple(errors)
 
 
@@ -315,8 +344,12 @@ def _warn_about_project_files(settings: Resolver, reports: Sequence[FileReport])
     paths = [
         report.path
         for report in reports
-        if settings.for_file(report.path).target_langchain is None and any(has_fixes(f.code) for f in report.findings)
+        if any(has_fixes(f.code) for f in report.findings) and settings.for_file(report.path).target_langchain is None
     ]
+    if not paths:
+        return
+    from lint_memory.project import target
+
     for problem in target.problems(paths):
         print(f"lint-memory: warning: {problem}; its LangChain requirements are skipped", file=sys.stderr)
 

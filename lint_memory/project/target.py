@@ -25,20 +25,12 @@ walk stops at the repository root (a folder with a ``.git`` entry).  Answers are
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-try:  # Python >= 3.11
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    try:
-        import tomli as tomllib  # type: ignore[no-redef]
-    except ModuleNotFoundError:
-        tomllib = None  # type: ignore[assignment]
+from types import ModuleType
 
 SETTING = "target-langchain"
 DISTRIBUTION = "langchain"
@@ -313,14 +305,35 @@ def _requirements_txt(text: str) -> Iterator[tuple[str, Specifiers]]:
                 yield found
 
 
+def _toml() -> ModuleType | None:
+    """The TOML reader (imported when a pyproject.toml is met), or None without one (3.10 without tomli)."""
+    try:  # Python >= 3.11
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            return None
+    return tomllib
+
+
+class _Unreadable(Exception):
+    """A project file that its reader cannot read (a setup.cfg that configparser rejects)."""
+
+
 def _setup_cfg(text: str) -> Iterator[tuple[str, Specifiers]]:
+    import configparser  # only a folder with a setup.cfg
+
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(text)
     values = []
-    if parser.has_option("options", "install_requires"):
-        values.append(parser.get("options", "install_requires"))
-    if parser.has_section("options.extras_require"):
-        values += [value for _, value in parser.items("options.extras_require")]
+    try:
+        parser.read_string(text)
+        if parser.has_option("options", "install_requires"):
+            values.append(parser.get("options", "install_requires"))
+        if parser.has_section("options.extras_require"):
+            values += [value for _, value in parser.items("options.extras_require")]
+    except configparser.Error as error:
+        raise _Unreadable(str(error)) from None
     for value in values:
         yield from _requirements_txt(value.replace(";", "\n") if "\n" not in value else value)
 
@@ -341,7 +354,8 @@ def declaration(folder: Path) -> Declaration | None:
     files: list[str] = []
     pyproject = folder / "pyproject.toml"
     problem = None
-    if tomllib is not None and pyproject.is_file():
+    tomllib = _toml() if pyproject.is_file() else None
+    if tomllib is not None:
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (OSError, UnicodeError, RecursionError, tomllib.TOMLDecodeError) as error:
@@ -366,7 +380,7 @@ def declaration(folder: Path) -> Declaration | None:
         files.append(str(path))
         try:
             found += reader(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeError, configparser.Error):
+        except (OSError, UnicodeError, _Unreadable):
             continue
     if (folder / "setup.py").is_file():
         files.append(str(folder / "setup.py"))
