@@ -123,10 +123,35 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: this process's) and return its exit status.  Run as the
+    command (``argv`` None), a short-lived subcommand ends the process itself once its output is
+    flushed (``exit_now``)."""
+    command_line = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     named = argv[0] if argv and argv[0] in {command.name for command in SUBCOMMANDS} else None
     args = build_parser(named).parse_args(argv)  # a usage error exits 2 from here
     output.never_fail_to_print()
+    status = _run(args)
+    if command_line and args.command != "server":
+        exit_now(status)
+    return status
+
+
+def exit_now(status: int) -> None:
+    """End the process with ``status`` once standard output and error are flushed, skipping the
+    interpreter's clean-up: freeing every object of a large run one by one, and the exit handlers of
+    modules that are done (a process pool's, joined already), cost more than the output did (15 ms
+    after checking a 2,700-file tree).  Everything a run writes is closed by then.  Returns, leaving
+    the exit to the interpreter as usual, when a stream cannot be flushed (a reader that left)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.run(args)
     except BrokenPipeError:  # `lint-memory check | head`: the reader left; say nothing more
@@ -344,7 +369,9 @@ def _warn_about_project_files(settings: Resolver, reports: Sequence[FileReport])
     paths = [
         report.path
         for report in reports
-        if any(has_fixes(f.code) for f in report.findings) and settings.for_file(report.path).target_langchain is None
+        if report.findings
+        and any(has_fixes(f.code) for f in report.findings)
+        and settings.for_file(report.path).target_langchain is None
     ]
     if not paths:
         return
@@ -436,7 +463,10 @@ def _plural(count: int, word: str) -> str:
 def apply_baseline(resolver: Resolver, reports: list[FileReport]) -> list[FileReport]:
     """Drop the findings each file's baseline records (its configuration's, or ``--baseline``'s);
     say on stderr (stdout may be a JSON document) how many recorded findings no longer occur, so
-    that the file can be tightened."""
+    that the file can be tightened.  Most runs have no baseline: every file's settings were handed out
+    while checking, so one look at them says so, without grouping the reports."""
+    if not any(settings.baseline for settings in resolver.seen()):
+        return reports
     kept: dict[int, FileReport] = {}
     for (path, root), group in _by_baseline(resolver, reports).items():
         if path is None:
