@@ -19,10 +19,10 @@ import ast
 from collections.abc import Iterator
 
 from lint_memory.fix.applicability import applicability, fixable
-from lint_memory.fix.text import Text
 from lint_memory.model import Edit, FileReport, Finding, Fix
 from lint_memory.project import target as targets
 from lint_memory.rules import MIGRATION_CODES
+from lint_memory.source.lines import LineIndex, char_column
 
 _INNER = ("body", "orelse", "finalbody", "handlers", "cases")  # the statement lists of fix.imports.statements
 
@@ -40,7 +40,7 @@ def mark_fixes(report: FileReport, target: str | None, tree: ast.Module | None) 
     line = targets.parse_setting(target) if target is not None else targets.for_path(report.path)
     if migrating and targets.is_v1(line):
         return False
-    text = Text(report.source)
+    text = LineIndex(report.source)
     located = [(finding, _site(tree, text, finding)) for finding in found]
     if any(site is not None and site[1] for _, site in located):
         return False  # an unaliased `import a.b`: its references move with it
@@ -49,8 +49,9 @@ def mark_fixes(report: FileReport, target: str | None, tree: ast.Module | None) 
         if site is None:
             continue
         statement, _, index = site
-        start, end = text.span(statement)
-        edit = Edit(text.slice(start, end), start[0], start[1], end[0], end[1])
+        (row, col), (end_row, end_col) = _span(text, statement)
+        code = text.text[text.offset(row, col) : text.offset(end_row, end_col)]
+        edit = Edit(code, row, col, end_row, end_col)
         module = isinstance(statement, ast.Import)
         level = applicability(finding.target or "", line)
         finding.fix = Fix(fix_message(finding, module, index), level, [edit])
@@ -71,7 +72,14 @@ def fix_message(finding: Finding, module: bool, index: int) -> str:
 Site = tuple[ast.Import | ast.ImportFrom, bool, int]  # the statement, binds its root (`import a.b`), index
 
 
-def _site(tree: ast.Module, text: Text, finding: Finding) -> Site | None:
+def _span(text: LineIndex, node: ast.stmt) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where ``node`` starts and ends, in characters (``fix.text.Text.span``)."""
+    end_row = node.end_lineno or node.lineno
+    start = (node.lineno, char_column(text.line(node.lineno), node.col_offset))
+    return start, (end_row, char_column(text.line(end_row), node.end_col_offset or 0))
+
+
+def _site(tree: ast.Module, text: LineIndex, finding: Finding) -> Site | None:
     """The absolute import statement that names something where ``finding`` starts, whether it is an
     ``import a.b`` without an alias (which binds ``a``), and the name's index (-1 for ``*``): what
     ``fix.imports.sites`` records at that position."""
@@ -80,7 +88,7 @@ def _site(tree: ast.Module, text: Text, finding: Finding) -> Site | None:
         if isinstance(statement, ast.ImportFrom) and (statement.level or not statement.module):
             continue
         for index, alias in enumerate(statement.names):
-            if alias.lineno == row and text.char_column(row, alias.col_offset) == finding.col:
+            if alias.lineno == row and char_column(text.line(row), alias.col_offset) == finding.col:
                 binds_root = isinstance(statement, ast.Import) and alias.asname is None
                 return statement, binds_root, -1 if alias.name == "*" else index
     return None
