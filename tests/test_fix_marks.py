@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import copy
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from lint_memory import runner
 from lint_memory.fix import marks, planner
 from lint_memory.model import FileReport
 from lint_memory.project.settings import Settings
+from lint_memory.source.lines import LineIndex
 
 TESTS = Path(__file__).parent
 CASES = Path(os.environ.get("LINT_MEMORY_CASES", "/work/shared/cases"))
@@ -108,3 +110,20 @@ def test_marks_are_the_rendered_fixes_on_the_real_langchain_tree():
     ]
     for target in (None, "1"):
         assert_same_marks(paths, target)
+
+
+def test_rows_found_on_demand_are_the_line_index():
+    """``fix.marks`` finds line endings only up to the rows it asks for; rows and offsets are the line index's,
+    whatever the order of the questions (form feeds and a lone ``\\r`` included)."""
+    rng = random.Random(1)
+    pieces = ["a", "b", "\n", "\r", "\r\n", "\x0c", "é", " "]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        index = LineIndex(text)
+        rows = list(range(-1, len(index) + 3))
+        rng.shuffle(rows)
+        found = marks._Rows(text)
+        for row in rows:
+            assert found.line(row) == index.line(row), (text, row)
+            for col in (-1, 0, 2, 50):
+                assert found.offset(row, col) == index.offset(row, col), (text, row, col)

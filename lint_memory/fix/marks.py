@@ -22,7 +22,7 @@ from lint_memory.fix.applicability import applicability, fixable
 from lint_memory.model import Edit, FileReport, Finding, Fix
 from lint_memory.project import target as targets
 from lint_memory.rules import MIGRATION_CODES
-from lint_memory.source.lines import LineIndex, char_column
+from lint_memory.source.lines import LINE_BREAK, char_column
 
 _INNER = ("body", "orelse", "finalbody", "handlers", "cases")  # the statement lists of fix.imports.statements
 
@@ -40,7 +40,7 @@ def mark_fixes(report: FileReport, target: str | None, tree: ast.Module | None) 
     line = targets.parse_setting(target) if target is not None else targets.for_path(report.path)
     if migrating and targets.is_v1(line):
         return False
-    text = LineIndex(report.source)
+    text = _Rows(report.source)
     located = [(finding, _site(tree, text, finding)) for finding in found]
     if any(site is not None and site[1] for _, site in located):
         return False  # an unaliased `import a.b`: its references move with it
@@ -50,7 +50,7 @@ def mark_fixes(report: FileReport, target: str | None, tree: ast.Module | None) 
             continue
         statement, _, index = site
         (row, col), (end_row, end_col) = _span(text, statement)
-        code = text.text[text.offset(row, col) : text.offset(end_row, end_col)]
+        code = report.source[text.offset(row, col) : text.offset(end_row, end_col)]
         edit = Edit(code, row, col, end_row, end_col)
         module = isinstance(statement, ast.Import)
         level = applicability(finding.target or "", line)
@@ -72,14 +72,14 @@ def fix_message(finding: Finding, module: bool, index: int) -> str:
 Site = tuple[ast.Import | ast.ImportFrom, bool, int]  # the statement, binds its root (`import a.b`), index
 
 
-def _span(text: LineIndex, node: ast.stmt) -> tuple[tuple[int, int], tuple[int, int]]:
+def _span(text: _Rows, node: ast.stmt) -> tuple[tuple[int, int], tuple[int, int]]:
     """Where ``node`` starts and ends, in characters (``fix.text.Text.span``)."""
     end_row = node.end_lineno or node.lineno
     start = (node.lineno, char_column(text.line(node.lineno), node.col_offset))
     return start, (end_row, char_column(text.line(end_row), node.end_col_offset or 0))
 
 
-def _site(tree: ast.Module, text: LineIndex, finding: Finding) -> Site | None:
+def _site(tree: ast.Module, text: _Rows, finding: Finding) -> Site | None:
     """The absolute import statement that names something where ``finding`` starts, whether it is an
     ``import a.b`` without an alias (which binds ``a``), and the name's index (-1 for ``*``): what
     ``fix.imports.sites`` records at that position."""
@@ -108,3 +108,41 @@ def _imports_on(body: list[ast.stmt], row: int) -> Iterator[ast.Import | ast.Imp
             inner = getattr(node, name, None)
             if isinstance(inner, list):
                 yield from _imports_on(inner, row)
+
+
+class _Rows:
+    """``source.lines.LineIndex``'s ``line`` and ``offset``, with the line endings found only up to the
+    last row asked for: the imports a fix changes sit near the top of a file, and indexing a whole
+    large file cost more than the rest of its marks."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]  # offset where each row found so far starts
+        self._breaks = LINE_BREAK.finditer(text)
+        self._complete = False
+
+    def _reach(self, row: int) -> None:
+        """Find the start of row ``row + 1`` (or the end of the text)."""
+        while len(self.starts) <= row and not self._complete:
+            found = next(self._breaks, None)
+            if found is None:
+                self._complete = True
+            else:
+                self.starts.append(found.end())
+
+    def line(self, row: int) -> str:
+        self._reach(row)
+        if not 0 < row <= len(self.starts):
+            return ""
+        start = self.starts[row - 1]
+        if row == len(self.starts):  # the last row: the text is complete
+            return self.text[start:]
+        return self.text[start : self.starts[row]].rstrip("\r\n")
+
+    def offset(self, row: int, col: int) -> int:
+        if row < 1:
+            return 0
+        self._reach(row)
+        if row > len(self.starts):
+            return len(self.text)
+        return self.starts[row - 1] + min(max(col, 0), len(self.line(row)))

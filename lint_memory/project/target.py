@@ -342,6 +342,32 @@ def _shown(name: str, specifiers: Specifiers) -> str:
     return name + ",".join(f"{operator}{version}" for operator, version in specifiers)
 
 
+class _Listing:
+    """The names in one folder, listed once: a name that is not there needs no ``stat`` (a file's walk up
+    to its package looks at every folder on the way).  A folder that cannot be listed is asked name by
+    name, as before."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        try:
+            self.names: list[str] | None = os.listdir(folder)
+        except OSError:
+            self.names = None
+        self._present = None if self.names is None else set(self.names)
+
+    def is_file(self, name: str) -> bool:
+        return (self._present is None or name in self._present) and (self.folder / name).is_file()
+
+    def requirements(self) -> list[Path]:
+        """``requirements*.txt`` as ``sorted(folder.glob(...))`` gives them (files or not)."""
+        if self.names is None:
+            return sorted(self.folder.glob("requirements*.txt"))
+        import fnmatch
+
+        candidates = [name for name in self.names if name[:12].lower() == "requirements"]  # a large folder: few
+        return sorted(self.folder / name for name in fnmatch.filter(candidates, "requirements*.txt"))
+
+
 def declaration(folder: Path) -> Declaration | None:
     """What the project files in ``folder`` declare; None when it holds no package.
 
@@ -352,9 +378,10 @@ def declaration(folder: Path) -> Declaration | None:
     """
     found: list[tuple[str, Specifiers]] = []
     files: list[str] = []
+    listing = _Listing(folder)
     pyproject = folder / "pyproject.toml"
     problem = None
-    tomllib = _toml() if pyproject.is_file() else None
+    tomllib = _toml() if listing.is_file("pyproject.toml") else None
     if tomllib is not None:
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
@@ -373,16 +400,16 @@ def declaration(folder: Path) -> Declaration | None:
                 problem = problem or f"{pyproject}: {shape}"
             else:
                 found += _pyproject_requirements(data)
-    readers = [(path, _requirements_txt) for path in sorted(folder.glob("requirements*.txt"))]
+    readers = [(path, _requirements_txt) for path in listing.requirements()]
     for path, reader in [*readers, (folder / "setup.cfg", _setup_cfg)]:
-        if not path.is_file():
+        if not listing.is_file(path.name):
             continue
         files.append(str(path))
         try:
             found += reader(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeError, _Unreadable):
             continue
-    if (folder / "setup.py").is_file():
+    if listing.is_file("setup.py"):
         files.append(str(folder / "setup.py"))
     if not files:
         return None
