@@ -9,7 +9,9 @@ both alike) and the medians are printed with their ratio B / A:
 * wall time of ``python -m lint_memory check --isolated`` on a tree (default: the real LangChain
   tree that ``bench_cli.py`` caches) and on one legacy file;
 * the time ``python -X importtime`` reports for everything imported during that check (the sum of
-  the "self" column), which is what importing only what the run needs saves.
+  the "self" column), which is what importing only what the run needs saves;
+* the time from the end of the check (``runner.check_paths`` returned) to the end of the process: the
+  output, the exit status and the interpreter's exit.
 
     python benchmarks/bench_startup.py --a-source /work/main --runs 9
     python benchmarks/bench_startup.py --a-source /work/main --tree /tmp/stdtree/tree
@@ -68,6 +70,35 @@ def import_seconds(command: list[str], cwd: Path) -> float:
     return total / 1e6
 
 
+# Runs the command line as `lint-memory` does, noting when the check itself ended (runner.check_paths returned):
+# what follows until the process is gone is the output, the exit status and the interpreter's exit.
+AFTER_PROBE = (
+    "import os, sys, time\n"
+    "from lint_memory import runner\n"
+    "from lint_memory.frontends.cli import main\n"
+    "check_paths = runner.check_paths\n"
+    "def timed(*args, **kwargs):\n"
+    "    reports = check_paths(*args, **kwargs)\n"
+    "    with open(os.environ['BENCH_MARK'], 'w') as mark:\n"
+    "        mark.write(repr(time.time()))\n"
+    "    return reports\n"
+    "runner.check_paths = timed\n"
+    "sys.exit(main())\n"
+)
+
+
+def after_check(command: list[str], cwd: Path) -> float:
+    """Seconds from the end of the check to the end of the process (``command`` is a ``-m lint_memory`` one)."""
+    python, arguments = command[0], command[command.index("lint_memory") + 1 :]
+    with tempfile.TemporaryDirectory() as folder:
+        mark = Path(folder) / "mark"
+        env = {**(ENV.get(python) or os.environ), "BENCH_MARK": str(mark)}
+        argv = [sys.executable if python in ENV else python, "-c", AFTER_PROBE, *arguments]
+        subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        ended = time.time()
+        return ended - float(mark.read_text())
+
+
 def compare(name: str, measure, a: list[str], b: list[str], cwd: Path, runs: int) -> None:
     times: dict[str, list[float]] = {"A": [], "B": []}
     for _ in range(runs):
@@ -102,6 +133,9 @@ def main() -> int:
             print(f"{label}:")
             compare("python -c pass", wall, [args.a, "-c", "pass"], [args.b, "-c", "pass"], cwd, args.runs)
             compare("wall: check --isolated .", wall, [args.a, *check], [args.b, *check], cwd, args.runs)
+            compare(
+                "after the check, to the process's end", after_check, [args.a, *check], [args.b, *check], cwd, args.runs
+            )
             compare(
                 "imports (-X importtime, self total)",
                 import_seconds,

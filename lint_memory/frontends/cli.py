@@ -29,7 +29,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lint_memory import __version__, crash, runner
 from lint_memory.deep import retry_deep
@@ -65,8 +65,11 @@ class _Formatter(argparse.HelpFormatter):
     importing ``shutil`` (and its compression modules) on every run: argparse builds a formatter
     for each argument added, help or not."""
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
-        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None, **more: Any
+    ) -> None:
+        width = _columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width, **more)
 
 
 def _columns() -> int:
