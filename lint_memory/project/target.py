@@ -35,9 +35,10 @@ from types import ModuleType
 SETTING = "target-langchain"
 DISTRIBUTION = "langchain"
 DISTRIBUTIONS = ("langchain", "langchain-core", "langchain-classic")
-_SETTING_VALUE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)(?:\.[x*])?\s*$", re.IGNORECASE)
-_POETRY_CONSTRAINT = re.compile(r"^\s*([\^~])\s*([0-9][0-9.]*)\s*$")
-_RELEASE = re.compile(r"^v?(\d+(?:\.\d+)*)")
+# Expressions, compiled on first use (by re's cache): a run without a target setting or a project file needs none
+_SETTING_VALUE = r"(?i)^\s*v?(\d+(?:\.\d+)*)(?:\.[x*])?\s*$"
+_POETRY_CONSTRAINT = r"^\s*([\^~])\s*([0-9][0-9.]*)\s*$"
+_RELEASE = r"^v?(\d+(?:\.\d+)*)"
 
 _MAX_VERSION = 32  # characters of a `target-langchain` value: "0.3.27" needs 6
 
@@ -64,7 +65,7 @@ class Declaration:
 
 def parse_setting(value: str) -> str:
     """Normalise a ``target-langchain`` value (``"1"``, ``"1.x"``, ``"0.3"``) to a version prefix."""
-    match = _SETTING_VALUE.match(str(value))
+    match = re.match(_SETTING_VALUE, str(value))
     if match is None or len(match.group(1)) > _MAX_VERSION:
         shown = value if len(value) <= _MAX_VERSION else value[:_MAX_VERSION] + "..."
         raise TargetError(f'`{SETTING}` must be a LangChain version such as "1" or "0.3", not {shown!r}')
@@ -158,7 +159,7 @@ def _release(text: str) -> Release:
     try:
         return Version(text.strip()).release
     except (InvalidVersion, ValueError):  # ValueError: a number too long for int() (over 4300 digits)
-        match = _RELEASE.match(text.strip()[:_MAX_VERSION])
+        match = re.match(_RELEASE, text.strip()[:_MAX_VERSION])
         return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
 
 
@@ -207,7 +208,7 @@ def _poetry_specifiers(value: object) -> Specifiers:
         return []
     found: Specifiers = []
     for part in filter(None, (p.strip() for p in str(value).split(","))):
-        match = _POETRY_CONSTRAINT.match(part)
+        match = re.match(_POETRY_CONSTRAINT, part)
         if match:
             version = _release(match.group(2))
             digits = match.group(2).count(".") + 1
