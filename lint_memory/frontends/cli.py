@@ -149,7 +149,7 @@ def exit_now(status: int) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: no stream at all (None)
         return
     os._exit(status)
 
