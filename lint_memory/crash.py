@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
@@ -67,6 +66,8 @@ def report(error: BaseException) -> None:
     try:
         print(crash_line(error), file=sys.stderr)
         if debug():
+            import traceback  # only for the traceback asked for: it costs a millisecond of start-up
+
             traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
         sys.stderr.flush()
     except (OSError, ValueError):  # standard error closed or gone: the exit status still says it

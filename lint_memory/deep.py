@@ -26,9 +26,9 @@ Python 3.12 C recursion has its own fixed limit and the raised one is harmless.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import sys
-import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -39,8 +39,9 @@ RECURSION_LIMIT = 120_000  # frames; at most ~4 KiB of stack each, far below STA
 
 T = TypeVar("T")
 
-_LOCK = threading.Lock()
-_STATE = threading.local()  # ``deep`` is true in a thread ``call_deep`` started
+# threading's Lock and local are _thread's; threading itself is imported by the rare run that goes deep
+_LOCK = _thread.allocate_lock()
+_STATE = _thread._local()  # ``deep`` is true in a thread ``call_deep`` started
 
 
 def call_deep(function: Callable[..., T], *args: object, **kwargs: object) -> T:
@@ -52,6 +53,8 @@ def call_deep(function: Callable[..., T], *args: object, **kwargs: object) -> T:
     """
     if getattr(_STATE, "deep", False):
         return function(*args, **kwargs)
+    import threading
+
     outcome: list[T] = []
     failure: list[BaseException] = []
 
@@ -100,5 +103,7 @@ def use_large_stacks() -> None:
     past an ordinary thread's stack before the limit stops it.  With this, no thread's stack is smaller than the
     deep one's; the stacks are reserved address space, not memory used.  Call it before starting those threads.
     """
+    import threading
+
     with contextlib.suppress(ValueError, RuntimeError):  # a platform that cannot give such stacks: ordinary ones
         threading.stack_size(STACK_SIZE)

@@ -7,7 +7,11 @@ Importing libcst costs more than checking a file, so the text formats (which onl
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import io
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +103,91 @@ def test_a_plain_check_loads_no_notebook_or_noqa_reader(tmp_path):
         timeout=120,
     )
     assert "LAZY ['lint_memory.source.noqa']" in noted.stderr.splitlines()
+
+
+IMPORTS_PROBE = (
+    "import sys\n"
+    "from lint_memory.frontends.cli import main\n"
+    "status = main(sys.argv[1:])\n"
+    "watched = ('argparse', 'tomllib', 'shutil', 'json', 'traceback', 'threading', 'lint_memory.project.target',\n"
+    "           'lint_memory.fix.planner', 'lint_memory.fix.changes', 'lint_memory.fix.migrate.plan')\n"
+    "print('LOADED', sorted(name for name in watched if name in sys.modules), file=sys.stderr)\n"
+    "sys.exit(status)\n"
+)
+
+
+def loaded(tmp_path: Path, *args: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORTS_PROBE, "check", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = next(line for line in result.stderr.splitlines() if line.startswith("LOADED "))
+    return ast.literal_eval(line.removeprefix("LOADED "))
+
+
+def test_a_check_imports_only_what_it_uses(tmp_path):
+    """No configuration file: no TOML reader; a clean file: nothing of the fixes and no LangChain target;
+    fixable findings in the full format: the marks, without the planner or the migrations; and never
+    argparse (a plain check), shutil (argparse's help formatter), json (text formats), traceback or threading."""
+    (tmp_path / "clean.py").write_text("import os\n", encoding="utf-8")
+    assert loaded(tmp_path, "--isolated", "clean.py") == []
+    configurations = ("lint-memory.toml", "pyproject.toml")
+    if not any((folder / name).exists() for folder in (tmp_path, *tmp_path.parents) for name in configurations):
+        assert loaded(tmp_path, "clean.py") == []  # a configuration is looked for, and none is found
+    (tmp_path / "app.py").write_text(LEGACY, encoding="utf-8")
+    assert loaded(tmp_path, "--isolated", "app.py") == ["lint_memory.fix.planner", "lint_memory.project.target"]
+    assert "json" in loaded(tmp_path, "--isolated", "--output-format", "json", "app.py")
+    assert loaded(tmp_path, "--isolated", "--select", "LCM4", "clean.py") == ["argparse"]  # an option argparse parses
+    (tmp_path / "lint-memory.toml").write_text('target-langchain = "1"\n', encoding="utf-8")
+    assert "tomllib" in loaded(tmp_path, "app.py")
+
+
+def test_the_help_is_as_wide_as_argparse_makes_it(monkeypatch):
+    """The help formatter sizes itself as argparse's own does (``shutil.get_terminal_size``), without shutil."""
+    import shutil
+
+    from lint_memory.frontends import cli
+
+    for columns in ("", "0", "-3", "abc", "1", "57", "250"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert cli._columns() == shutil.get_terminal_size().columns
+    monkeypatch.delenv("COLUMNS")
+    assert cli._columns() == shutil.get_terminal_size().columns
+
+
+def parsed(argv: list[str]) -> dict | None:
+    """What argparse makes of ``argv`` (None when it refuses it, or prints help)."""
+    from lint_memory.frontends import cli
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return vars(cli.build_parser("check").parse_args(argv))
+    except SystemExit:
+        return None
+
+
+def test_the_plain_check_arguments_are_argparse_s():
+    """``check`` with switches, an output format and paths is parsed without argparse (``cli.plain_check``):
+    to the same values, every one of them, or not at all (argparse then parses it, or refuses it)."""
+    from lint_memory.frontends import cli
+
+    assert vars(cli.plain_check(["check"])) == parsed(["check"])  # every option, at its default
+    words = [
+        *cli.CHECK_SWITCHES,
+        *("--output-format", "--output-format=json", "--output-format=", "--output-format=yaml", "json", "sarif"),
+        *("a.py", "b.ipynb", "", "-", "--", "--iso", "--output=concise", "--select", "LCM1", "--help", "-h"),
+        *("--fix=1", "check", "--baseline", "x.json", "--write-baseline"),
+    ]
+    rng = random.Random(7)
+    taken = 0
+    for _ in range(3000):
+        argv = ["check", *rng.choices(words, k=rng.randint(0, 6))]
+        fast = cli.plain_check(argv)
+        if fast is not None:
+            taken += 1
+            assert vars(fast) == parsed(argv), argv
+    assert taken > 500  # the usual commands do take the plain path
+    assert cli.plain_check(["report", "a.py"]) is None and cli.plain_check([]) is None

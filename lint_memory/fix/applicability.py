@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lint_memory.catalog.entries import CLASSIC
 from lint_memory.model import Applicability, Finding
-from lint_memory.project import target as targets
 
 CODE = "LCM400"  # moved imports: the only fixable rule
 # Installed wherever an old `langchain.*` path still imports (see `applicability`).
@@ -21,6 +20,8 @@ def applicability(new_path: str, target: str | None) -> Applicability:
     project targets 0.0.x, which predates both.  A partner package (``langchain_mongodb``) may not
     be installed at all: always unsafe.
     """
+    from lint_memory.project import target as targets  # not at import: the engine loads this package
+
     root = new_path.split(".", 1)[0]
     if root == CLASSIC:
         return Applicability.SAFE if targets.is_v1(target) else Applicability.UNSAFE

@@ -1,7 +1,7 @@
 """Applying planned fixes to a file's text, to a notebook's cells and to the file itself.
 
 ``fix_text``, ``fix_notebook`` and ``fix_file`` apply what ``planner.plan_fixes`` planned, asking
-the planner again for the same rewrites.  Whatever is applied is re-parsed; a result that does
+the ``changes.Planner`` again for the same rewrites.  Whatever is applied is re-parsed; a result that does
 not parse is thrown away and the input left as it was.  Files are replaced atomically.  Fixed
 code has no LCM400 left for these fixes to act on, so a second run changes nothing.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from lint_memory.fix.applicability import applies
 from lint_memory.fix.cells import in_cell, module_code, module_position, one_cell
+from lint_memory.fix.changes import Change, Planner
 from lint_memory.fix.migrate.edits import apply as migrated_text
 from lint_memory.fix.migrate.plan import is_migration
 from lint_memory.fix.notebook import replace_sources
-from lint_memory.fix.planner import Change, Planner
 from lint_memory.fix.text import Replacement, Text, parse_problem
 from lint_memory.model import FileReport, Finding, Notebook
 from lint_memory.source import atomic, notebook

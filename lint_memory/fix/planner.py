@@ -1,108 +1,30 @@
-"""Planning the LCM400 fixes: which import statements change, and how.
+"""Planning the fixes: ``plan_fixes`` attaches a ``Fix`` to every fixable finding.
 
-``plan_fixes`` attaches a ``Fix`` to every fixable LCM400 finding; ``fix.apply`` applies them.
-Both ask ``Planner.changes`` for the rewrite, so a finding's JSON ``fix`` is exactly what
-``--fix`` does to its statement: the fix of a safe finding rewrites its statement with every safe
-fix of that statement, the fix of an unsafe finding with all of them (what ``--fix
---unsafe-fixes`` does).
+The LCM400 fixes (moved imports) are planned with ``fix.changes.Planner``, which ``fix.apply`` asks
+again for the same rewrites, so a finding's JSON ``fix`` is exactly what ``--fix`` does to its
+statement: the fix of a safe finding rewrites its statement with every safe fix of that statement,
+the fix of an unsafe finding with all of them (what ``--fix --unsafe-fixes`` does).  The chain
+migrations (LCM300/LCM301 on a LangChain 1.x target) are ``fix.migrate``'s.
 
-Statements are rewritten one at a time (``fix.layout``, the only module that imports libcst).
-A planner that does not render (``render=False``, for output that only marks what is fixable:
-the full and concise formats, ``--statistics``, ``report``) decides the same fixes without libcst
-and gives each the statement's own text as its edit, so it never changes anything if applied;
-such fixes are never serialised or applied.  ``import langchain.memory`` (no alias)
-binds ``langchain``, so its fix also rewrites every ``langchain.memory...`` reference that the
-import provides (``fix.references``); when one cannot be rewritten the import gets no fix.
+Output that only marks what is fixable (the full and concise formats, ``--statistics``, ``report``)
+plans without rendering (``render=False``): no libcst, and each fix's edit is its statement's own
+text, so it never changes anything if applied; such fixes are never serialised or applied.  Most
+files then need no planner at all: ``fix.marks`` gives the same fixes from the import statements
+that hold the findings, and the planner and the migrations are imported only where it cannot.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lint_memory.fix.applicability import applicability, fixable
-from lint_memory.fix.cells import edit, module_code, module_position, one_cell
-from lint_memory.fix.imports import Site, sites
-from lint_memory.fix.migrate.plan import plan_migrations
-from lint_memory.fix.references import References
-from lint_memory.fix.text import Position, Replacement, Text
+from lint_memory.fix.marks import fix_message, mark_fixes
 from lint_memory.model import Applicability, FileReport, Finding, Fix
 from lint_memory.project import target as targets
 
-
-@dataclass
-class Change:
-    """One statement's rewrite and the references it carries along."""
-
-    findings: list[Finding]
-    sites: list[Site]
-    edits: list[Replacement]
-
-
-class Planner:
-    def __init__(self, text: str, tree: ast.Module | None = None, *, render: bool = True) -> None:
-        """``tree``: ``text`` already parsed (by the check), to save parsing it again; ``render``:
-        write each statement's new source (with libcst), or only decide which fixes there are."""
-        self.text = Text(text)
-        self.render = render
-        self.tree: ast.Module | None = tree
-        if tree is None:
-            try:
-                self.tree = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                self.tree = None  # nothing to fix in what does not parse
-        self.sites = sites(self.tree, self.text)
-        self._references: References | None = None
-
-    def changes(
-        self,
-        chosen: Sequence[tuple[Finding, Position]],
-        allowed: Callable[[list[Replacement]], bool] | None = None,
-    ) -> list[Change]:
-        """The rewrites that apply the fixes of ``chosen`` (findings at module positions); a change
-        whose edits ``allowed`` refuses is left out, with the findings it would have fixed."""
-        active = [(f, where, site) for f, where in chosen if f.target and (site := self.sites.get(where)) is not None]
-        while True:
-            unaliased = {where: f.target for f, where, site in active if site.binds_root}
-            rewrites: dict[Position, list[Replacement]] = {}
-            if unaliased:
-                valid, rewrites = self._reference_plan().plan(unaliased)  # type: ignore[arg-type]
-                active = [item for item in active if item[1] not in unaliased or item[1] in valid]
-            changes = self._build(active, rewrites)
-            refused = [c for c in changes if not c.edits or (allowed is not None and not allowed(c.edits))]
-            if not refused:
-                return changes
-            dropped = {id(f) for change in refused for f in change.findings}
-            active = [item for item in active if id(item[0]) not in dropped]
-
-    def _reference_plan(self) -> References:
-        if self._references is None:
-            self._references = References(self.tree, self.text)
-        return self._references
-
-    def _build(
-        self, active: list[tuple[Finding, Position, Site]], rewrites: dict[Position, list[Replacement]]
-    ) -> list[Change]:
-        by_statement: dict[int, Change] = {}
-        moves: dict[int, dict[int, str]] = {}
-        for finding, where, site in active:
-            key = id(site.statement)
-            change = by_statement.setdefault(key, Change([], [], []))
-            change.findings.append(finding)
-            change.sites.append(site)
-            moves.setdefault(key, {})[site.index] = finding.target  # type: ignore[assignment]
-            change.edits += rewrites.get(where, [])
-        for key, change in by_statement.items():
-            statement = change.sites[0].statement
-            if self.render:
-                from lint_memory.fix.layout import rewrite  # libcst: only when the new source is needed
-
-                new = rewrite(statement, moves[key], self.text)
-            else:
-                new = self.text.slice(statement.start, statement.end)
-            change.edits = [Replacement(statement.start, statement.end, new), *change.edits] if new is not None else []
-        return list(by_statement.values())
+if TYPE_CHECKING:
+    from lint_memory.fix.imports import Site
 
 
 def plan_fixes(
@@ -117,7 +39,11 @@ def plan_fixes(
     fixes say which findings are fixable and how safely, but their edits change nothing.
     Raises ``target.TargetError`` for a malformed ``target``.
     """
+    if not render and mark_fixes(report, target, tree):
+        return
     _plan_imports(report, target, tree, render)
+    from lint_memory.fix.migrate.plan import plan_migrations  # only a file whose chains may migrate
+
     plan_migrations(report, target, tree)
 
 
@@ -125,6 +51,9 @@ def _plan_imports(report: FileReport, target: str | None, tree: ast.Module | Non
     found = [f for f in report.findings if fixable(f)]
     if not found or report.source is None:
         return
+    from lint_memory.fix.cells import edit, module_code, module_position, one_cell
+    from lint_memory.fix.changes import Planner
+
     line = targets.parse_setting(target) if target is not None else targets.for_path(report.path)
     book = report.notebook
     positions = [(f, module_position(book, f)) for f in found]
@@ -142,10 +71,4 @@ def _plan_imports(report: FileReport, target: str | None, tree: ast.Module | Non
 
 
 def _message(finding: Finding, site: Site) -> str:
-    new = finding.target or ""
-    if site.module:
-        return f"Import `{new}` instead of `{finding.symbol}`"
-    module, _, name = new.rpartition(".")
-    if site.index < 0:
-        return f"Import `*` from `{new}`"
-    return f"Import `{name}` from `{module}`"
+    return fix_message(finding, site.module, site.index)

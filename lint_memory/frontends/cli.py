@@ -9,7 +9,8 @@ the changed files again so what remains is reported where it now is) and the bas
 Start-up time is what a pre-commit hook or an editor that shells out waits for on every file, so
 what only some runs need is imported where it is used: fixing (libcst), baselines, ``--add-noqa``,
 the output formats other than the chosen one, ``rules`` and ``explain``; and only the invoked
-subcommand's arguments are built.
+subcommand's arguments are built (a plain ``check``, switches and paths, none: ``plain_check``).
+Run as the command, it ends its process once the output is flushed (``exit_now``).
 
 Exit status: 0 clean, 1 findings, 2 usage or configuration error, or a bug in lint-memory.
 Problems with the input are findings (LCM9xx), never an exit 2.  With ``--fix``, what counts is
@@ -24,22 +25,25 @@ that is merely long (deep ``elif`` chains, long method chains), as checking does
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from lint_memory import __version__, crash, runner
 from lint_memory.deep import retry_deep
 from lint_memory.output import common as output
 from lint_memory.output import formats
-from lint_memory.project import config, selection, target
+from lint_memory.project import config, selection
 from lint_memory.project.resolver import Resolver, RunOptions
 from lint_memory.rules import BY_CODE, RULES, Rule
 
 if TYPE_CHECKING:
+    import argparse
+
     from lint_memory.model import FileReport
     from lint_memory.project.settings import Settings
 
@@ -60,12 +64,52 @@ def _list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+@cache
+def _formatter() -> type[argparse.HelpFormatter]:
+    """argparse's help formatter, sized as it sizes itself (``shutil.get_terminal_size``) without
+    importing ``shutil`` (and its compression modules) on every run: argparse builds a formatter
+    for each argument added, help or not."""
+    import argparse
+
+    class Formatter(argparse.HelpFormatter):
+        def __init__(
+            self,
+            prog: str,
+            indent_increment: int = 2,
+            max_help_position: int = 24,
+            width: int | None = None,
+            **more: Any,
+        ) -> None:
+            width = _columns() - 2 if width is None else width
+            super().__init__(prog, indent_increment, max_help_position, width, **more)
+
+    return Formatter
+
+
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns``: ``COLUMNS`` if a positive number, else the terminal of
+    ``sys.__stdout__``, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with ``only``, the parser of that subcommand alone (the others'
     arguments are not built: a pre-commit hook runs ``check`` once per batch of files)."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="lint-memory",
         description="Find deprecated LangChain memory code and say what replaces it.",
+        formatter_class=_formatter(),
     )
     parser.add_argument("--version", action="version", version=f"lint-memory {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -73,7 +117,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for command in SUBCOMMANDS:
         if only is not None and command.name != only:
             continue
-        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        sub = commands.add_parser(
+            command.name, help=command.help, description=command.help, formatter_class=_formatter()
+        )
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
@@ -85,19 +131,99 @@ class UsageError(Exception):
 
 def _user_errors() -> tuple[type[Exception], ...]:
     """The exceptions that report a mistake in the options or the configuration (exit 2).  The
-    baseline's is only raised once its module is loaded."""
-    errors: list[type[Exception]] = [config.ConfigError, selection.SelectionError, target.TargetError, UsageError]
-    baseline = sys.modules.get("lint_memory.project.baseline")
-    if baseline is not None:
-        errors.append(baseline.BaselineError)
+    LangChain target's and the baseline's are only raised once their modules are loaded."""
+    errors: list[type[Exception]] = [config.ConfigError, selection.SelectionError, UsageError]
+    for module, name in (
+        ("lint_memory.project.target", "TargetError"),
+        ("lint_memory.project.baseline", "BaselineError"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            errors.append(getattr(loaded, name))
     return tuple(errors)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: this process's) and return its exit status.  Run as the
+    command (``argv`` None), a short-lived subcommand ends the process itself once its output is
+    flushed (``exit_now``)."""
+    command_line = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     named = argv[0] if argv and argv[0] in {command.name for command in SUBCOMMANDS} else None
-    args = build_parser(named).parse_args(argv)  # a usage error exits 2 from here
+    args = plain_check(argv) or build_parser(named).parse_args(argv)  # a usage error exits 2 from here
     output.never_fail_to_print()
+    status = _run(args)
+    if command_line and args.command != "server":
+        exit_now(status)
+    return status
+
+
+# --- the usual check, without argparse ------------------------------------------------------------
+
+# What ``check`` arguments argparse gives when none is given (``test_cli_startup`` holds them to the parser's).
+CHECK_DEFAULTS: dict[str, object] = {
+    "command": "check",
+    "output_format": "full",
+    **dict.fromkeys(("baseline", "write_baseline", "select", "extend_select", "ignore", "exclude", "extend_exclude")),
+    **dict.fromkeys(("respect_gitignore", "force_exclude", "config")),
+    **dict.fromkeys(("statistics", "exit_zero", "fix", "unsafe_fixes", "diff", "exit_non_zero_on_fix"), False),
+    **dict.fromkeys(("add_noqa", "isolated", "show_settings", "no_prefilter"), False),
+}
+# The switches a pre-commit hook or an editor passes: each sets one value and takes none.
+CHECK_SWITCHES: dict[str, tuple[str, bool]] = {
+    **{f"--{name.replace('_', '-')}": (name, True) for name, value in CHECK_DEFAULTS.items() if value is False},
+    **{f"--{name.replace('_', '-')}": (name, True) for name in ("respect_gitignore", "force_exclude")},
+    **{f"--no-{name.replace('_', '-')}": (name, False) for name in ("respect_gitignore", "force_exclude")},
+}
+
+
+def plain_check(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments of a ``check`` that holds only switches (``--isolated``, ``--fix``...), an
+    ``--output-format`` and one run of paths, as argparse would parse them, without importing argparse
+    and building the parser (the two cost a tenth of a one-file check); None for anything else,
+    which argparse parses (and reports, if it is a mistake)."""
+    if not argv or argv[0] != "check":
+        return None
+    values: dict[str, object] = dict(CHECK_DEFAULTS)
+    paths: list[str] = []
+    ended = False  # the run of paths is over: argparse takes one
+    words = iter(argv[1:])
+    for word in words:
+        if not word.startswith("-"):
+            if ended:
+                return None
+            paths.append(word)
+            continue
+        ended = ended or bool(paths)
+        name, _, value = word.partition("=")
+        if name == "--output-format":
+            value = value if "=" in word else next(words, "")
+            if value not in formats.FORMATS:
+                return None
+            values["output_format"] = value
+        elif word in CHECK_SWITCHES:
+            key, switch = CHECK_SWITCHES[word]
+            values[key] = switch
+        else:
+            return None
+    return cast("argparse.Namespace", SimpleNamespace(**values, paths=paths or ["."], run=run_check))
+
+
+def exit_now(status: int) -> None:
+    """End the process with ``status`` once standard output and error are flushed, skipping the
+    interpreter's clean-up: freeing every object of a large run one by one, and the exit handlers of
+    modules that are done (a process pool's, joined already), cost more than the output did (15 ms
+    after checking a 2,700-file tree).  Everything a run writes is closed by then.  Returns, leaving
+    the exit to the interpreter as usual, when a stream cannot be flushed (a reader that left)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # AttributeError: no stream at all (None)
+        return
+    os._exit(status)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.run(args)
     except BrokenPipeError:  # `lint-memory check | head`: the reader left; say nothing more
@@ -171,6 +297,8 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     """Rule and file selection and the configuration: shared by ``check`` and ``report``."""
+    import argparse
+
     rules = parser.add_argument_group("rule selection (over the configuration file)")
     rules.add_argument(
         "--select",
@@ -315,8 +443,14 @@ def _warn_about_project_files(settings: Resolver, reports: Sequence[FileReport])
     paths = [
         report.path
         for report in reports
-        if settings.for_file(report.path).target_langchain is None and any(has_fixes(f.code) for f in report.findings)
+        if report.findings
+        and any(has_fixes(f.code) for f in report.findings)
+        and settings.for_file(report.path).target_langchain is None
     ]
+    if not paths:
+        return
+    from lint_memory.project import target
+
     for problem in target.problems(paths):
         print(f"lint-memory: warning: {problem}; its LangChain requirements are skipped", file=sys.stderr)
 
@@ -403,7 +537,10 @@ def _plural(count: int, word: str) -> str:
 def apply_baseline(resolver: Resolver, reports: list[FileReport]) -> list[FileReport]:
     """Drop the findings each file's baseline records (its configuration's, or ``--baseline``'s);
     say on stderr (stdout may be a JSON document) how many recorded findings no longer occur, so
-    that the file can be tightened."""
+    that the file can be tightened.  Most runs have no baseline: every file's settings were handed out
+    while checking, so one look at them says so, without grouping the reports."""
+    if not any(settings.baseline for settings in resolver.seen()):
+        return reports
     kept: dict[int, FileReport] = {}
     for (path, root), group in _by_baseline(resolver, reports).items():
         if path is None:

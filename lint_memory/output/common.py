@@ -8,7 +8,6 @@ fields follow ruff's, so tools that read ruff's output read ours.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import Counter
@@ -137,10 +136,14 @@ def json_record(report: FileReport, finding: Finding) -> dict:
 
 
 def as_json(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) -> str:
+    import json  # the JSON formats only: a millisecond of start-up for the others
+
     return json.dumps([json_record(r, f) for r, f in located(reports)], indent=2) + "\n"
 
 
 def json_lines(reports: Sequence[FileReport], options: Options = DEFAULT_OPTIONS) -> str:
+    import json
+
     return "".join(json.dumps(json_record(r, f), separators=(",", ":")) + "\n" for r, f in located(reports))
 
 
@@ -216,6 +219,8 @@ def statistics_text(stats: Sequence[Statistic], options: Options = DEFAULT_OPTIO
 
 
 def statistics_json(stats: Sequence[Statistic]) -> str:
+    import json
+
     records = [
         {"code": s.code, "name": s.name, "count": s.count, "fixable": s.fixable > 0, "fixable_count": s.fixable}
         for s in stats

@@ -72,6 +72,8 @@ def frame(path: str, finding: Finding, lines: list[str], colour: bool = False) -
 
 def _width(text: str) -> int:
     """Terminal columns taken by ``text``: tabs to the next stop, East Asian wide characters 2."""
+    if text.isascii() and "\t" not in text:
+        return len(text)  # most lines: one column per character
     column = 0
     for char in text:
         if char == "\t":

@@ -10,7 +10,8 @@ to it, the path lists replace or extend.  Anything unknown is an error naming th
 file, never silently ignored: a typo in ``ignore`` must not quietly turn a rule back on.
 
 Files are read once per process and folders searched once (both cached); a long-running process
-(the language server) calls ``forget`` when a configuration file may have changed.
+(the language server) calls ``forget`` when a configuration file may have changed.  The TOML reader
+(``tomllib``, 3 ms) is imported when a file is read: a run that finds no configuration never loads it.
 
 ``lint-memory.toml`` holds the same keys at top level::
 
@@ -30,20 +31,15 @@ Files are read once per process and folders searched once (both cached); a long-
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
-from lint_memory.project import globs, selection, target
+from lint_memory.project import globs, selection
 from lint_memory.project.settings import COMMAND_LINE, FLAGS, STRINGS, Layer, Settings, from_layers
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 TABLE = "tool.lint-memory"
 CONFIG_NAME = "lint-memory.toml"
@@ -207,10 +203,20 @@ def _table(path: Path) -> dict | None:
     return table
 
 
+def toml() -> ModuleType:
+    """The TOML reader, imported on first use."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
 def _read(path: Path) -> dict:
+    tomllib = toml()
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            return tomllib.load(handle)  # type: ignore[no-any-return]
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the file: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as error:
@@ -231,6 +237,8 @@ def _validate(table: Mapping[str, object], source: _Source) -> dict[str, object]
     for key, value in table.items():
         name = source.key(key)
         if key not in KEYS or (key == "extend" and source.path is None):
+            import difflib
+
             known = KEYS if source.path is not None else KEYS[:-1]
             close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else f"; known keys: {', '.join(known)}"
@@ -263,6 +271,8 @@ def _string(key: str, value: object, name: str, source: _Source) -> str:
         shown = "an empty string" if isinstance(value, str) else _kind(value)
         raise source.error(f"{name} must be a non-empty string, not {shown}")
     if key == "target-langchain":
+        from lint_memory.project import target  # its own imports cost: only a configuration that sets it
+
         try:
             target.parse_setting(value)
         except target.TargetError as error:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from lint_memory.project import globs
@@ -79,11 +80,17 @@ def parse(text: str, base: str) -> IgnoreFile | None:
 
 
 _STAR = "[^/]*"
-_SIMPLE_PIECE = re.compile(r"(?:\\.|\[\^/\]|\[[^\]\^\\/]+\]|[^\\\[\](){}*+?.|^$/])+")
+_SIMPLE_PIECE = r"(?:\\.|\[\^/\]|\[[^\]\^\\/]+\]|[^\\\[\](){}*+?.|^$/])+"  # compiled when a file is read
 
 
 _ANY_FOLDERS = "(?:/.+)?"  # pathspec's expression for a ``/**/`` between two pieces of a line
-_FOLDERS_PIECE = re.compile(r"/(?:\\.|\[\^/\]\*|\[[^\]\^\\/]+\]|[^\\\[\](){}*+?.|^$])+")
+_FOLDERS_PIECE = r"/(?:\\.|\[\^/\]\*|\[[^\]\^\\/]+\]|[^\\\[\](){}*+?.|^$])+"
+
+
+@cache
+def _compiled(expression: str) -> re.Pattern[str]:
+    """``expression`` compiled, once per process (not at import: most runs read no ignore file)."""
+    return re.compile(expression)
 
 
 def _linear(source: str) -> str:
@@ -102,7 +109,7 @@ def _linear(source: str) -> str:
         return source
     out = [parts[0]]
     for piece in parts[1:-1]:
-        if _SIMPLE_PIECE.fullmatch(piece):
+        if _compiled(_SIMPLE_PIECE).fullmatch(piece):
             name = f"g{next(globs.groups)}"
             out.append(f"(?=(?P<{name}>{_STAR}?{piece}))(?P={name})")
         else:
@@ -120,7 +127,7 @@ def _linear_folders(source: str) -> str | None:
     what follows the piece starts with ``(?:/.+)?`` too, so any later place it could take leaves a rest
     that the earliest place's rest (a ``/``, then more folders) also matches."""
     parts = source.split(_ANY_FOLDERS)
-    if len(parts) < 3 or not all(_FOLDERS_PIECE.fullmatch(piece) for piece in parts[1:-1]):
+    if len(parts) < 3 or not all(_compiled(_FOLDERS_PIECE).fullmatch(piece) for piece in parts[1:-1]):
         return None
     out = [parts[0]]
     for piece in parts[1:-1]:

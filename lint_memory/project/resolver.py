@@ -96,7 +96,8 @@ class Resolver:
 
     def seen(self) -> list[Settings]:
         """The distinct settings handed out so far, in the order first met."""
-        return list(dict.fromkeys(self._by_folder.values()))
+        distinct = {id(settings): settings for settings in self._by_folder.values()}  # a few objects, many folders
+        return list(dict.fromkeys(distinct.values()))
 
     def forget(self) -> None:
         """Read the configuration files again (they may have changed)."""

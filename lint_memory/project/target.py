@@ -25,27 +25,20 @@ walk stops at the repository root (a folder with a ``.git`` entry).  Answers are
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-try:  # Python >= 3.11
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    try:
-        import tomli as tomllib  # type: ignore[no-redef]
-    except ModuleNotFoundError:
-        tomllib = None  # type: ignore[assignment]
+from types import ModuleType
 
 SETTING = "target-langchain"
 DISTRIBUTION = "langchain"
 DISTRIBUTIONS = ("langchain", "langchain-core", "langchain-classic")
-_SETTING_VALUE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)(?:\.[x*])?\s*$", re.IGNORECASE)
-_POETRY_CONSTRAINT = re.compile(r"^\s*([\^~])\s*([0-9][0-9.]*)\s*$")
-_RELEASE = re.compile(r"^v?(\d+(?:\.\d+)*)")
+# Expressions, compiled on first use (by re's cache): a run without a target setting or a project file needs none
+_SETTING_VALUE = r"(?i)^\s*v?(\d+(?:\.\d+)*)(?:\.[x*])?\s*$"
+_POETRY_CONSTRAINT = r"^\s*([\^~])\s*([0-9][0-9.]*)\s*$"
+_RELEASE = r"^v?(\d+(?:\.\d+)*)"
 
 _MAX_VERSION = 32  # characters of a `target-langchain` value: "0.3.27" needs 6
 
@@ -72,7 +65,7 @@ class Declaration:
 
 def parse_setting(value: str) -> str:
     """Normalise a ``target-langchain`` value (``"1"``, ``"1.x"``, ``"0.3"``) to a version prefix."""
-    match = _SETTING_VALUE.match(str(value))
+    match = re.match(_SETTING_VALUE, str(value))
     if match is None or len(match.group(1)) > _MAX_VERSION:
         shown = value if len(value) <= _MAX_VERSION else value[:_MAX_VERSION] + "..."
         raise TargetError(f'`{SETTING}` must be a LangChain version such as "1" or "0.3", not {shown!r}')
@@ -166,7 +159,7 @@ def _release(text: str) -> Release:
     try:
         return Version(text.strip()).release
     except (InvalidVersion, ValueError):  # ValueError: a number too long for int() (over 4300 digits)
-        match = _RELEASE.match(text.strip()[:_MAX_VERSION])
+        match = re.match(_RELEASE, text.strip()[:_MAX_VERSION])
         return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
 
 
@@ -215,7 +208,7 @@ def _poetry_specifiers(value: object) -> Specifiers:
         return []
     found: Specifiers = []
     for part in filter(None, (p.strip() for p in str(value).split(","))):
-        match = _POETRY_CONSTRAINT.match(part)
+        match = re.match(_POETRY_CONSTRAINT, part)
         if match:
             version = _release(match.group(2))
             digits = match.group(2).count(".") + 1
@@ -313,20 +306,67 @@ def _requirements_txt(text: str) -> Iterator[tuple[str, Specifiers]]:
                 yield found
 
 
+def _toml() -> ModuleType | None:
+    """The TOML reader (imported when a pyproject.toml is met), or None without one (3.10 without tomli)."""
+    try:  # Python >= 3.11
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            return None
+    return tomllib
+
+
+class _Unreadable(Exception):
+    """A project file that its reader cannot read (a setup.cfg that configparser rejects)."""
+
+
 def _setup_cfg(text: str) -> Iterator[tuple[str, Specifiers]]:
+    import configparser  # only a folder with a setup.cfg
+
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(text)
     values = []
-    if parser.has_option("options", "install_requires"):
-        values.append(parser.get("options", "install_requires"))
-    if parser.has_section("options.extras_require"):
-        values += [value for _, value in parser.items("options.extras_require")]
+    try:
+        parser.read_string(text)
+        if parser.has_option("options", "install_requires"):
+            values.append(parser.get("options", "install_requires"))
+        if parser.has_section("options.extras_require"):
+            values += [value for _, value in parser.items("options.extras_require")]
+    except configparser.Error as error:
+        raise _Unreadable(str(error)) from None
     for value in values:
         yield from _requirements_txt(value.replace(";", "\n") if "\n" not in value else value)
 
 
 def _shown(name: str, specifiers: Specifiers) -> str:
     return name + ",".join(f"{operator}{version}" for operator, version in specifiers)
+
+
+class _Listing:
+    """The names in one folder, listed once: a name that is not there needs no ``stat`` (a file's walk up
+    to its package looks at every folder on the way).  A folder that cannot be listed is asked name by
+    name, as before."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        try:
+            self.names: list[str] | None = os.listdir(folder)
+        except OSError:
+            self.names = None
+        self._present = None if self.names is None else set(self.names)
+
+    def is_file(self, name: str) -> bool:
+        return (self._present is None or name in self._present) and (self.folder / name).is_file()
+
+    def requirements(self) -> list[Path]:
+        """``requirements*.txt`` as ``sorted(folder.glob(...))`` gives them (files or not)."""
+        if self.names is None:
+            return sorted(self.folder.glob("requirements*.txt"))
+        import fnmatch
+
+        candidates = [name for name in self.names if name[:12].lower() == "requirements"]  # a large folder: few
+        return sorted(self.folder / name for name in fnmatch.filter(candidates, "requirements*.txt"))
 
 
 def declaration(folder: Path) -> Declaration | None:
@@ -339,9 +379,11 @@ def declaration(folder: Path) -> Declaration | None:
     """
     found: list[tuple[str, Specifiers]] = []
     files: list[str] = []
+    listing = _Listing(folder)
     pyproject = folder / "pyproject.toml"
     problem = None
-    if tomllib is not None and pyproject.is_file():
+    tomllib = _toml() if listing.is_file("pyproject.toml") else None
+    if tomllib is not None:
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (OSError, UnicodeError, RecursionError, tomllib.TOMLDecodeError) as error:
@@ -359,16 +401,16 @@ def declaration(folder: Path) -> Declaration | None:
                 problem = problem or f"{pyproject}: {shape}"
             else:
                 found += _pyproject_requirements(data)
-    readers = [(path, _requirements_txt) for path in sorted(folder.glob("requirements*.txt"))]
+    readers = [(path, _requirements_txt) for path in listing.requirements()]
     for path, reader in [*readers, (folder / "setup.cfg", _setup_cfg)]:
-        if not path.is_file():
+        if not listing.is_file(path.name):
             continue
         files.append(str(path))
         try:
             found += reader(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeError, configparser.Error):
+        except (OSError, UnicodeError, _Unreadable):
             continue
-    if (folder / "setup.py").is_file():
+    if listing.is_file("setup.py"):
         files.append(str(folder / "setup.py"))
     if not files:
         return None
