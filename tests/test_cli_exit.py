@@ -1,4 +1,4 @@
-"""The command leaves without the interpreter's teardown (``lint_memory.__main__.run``): whatever it
+"""The command leaves without the interpreter's teardown (``cli.exit_now``): whatever it
 printed must still arrive whole, buffered or not, and the exit status must be the command's."""
 
 from __future__ import annotations
