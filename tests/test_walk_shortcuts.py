@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from lint_memory import engine
 from lint_memory.engine import check_tree
 from lint_memory.fix.migrate.detect import Matcher
 from lint_memory.fix.migrate.status import _walk_around
@@ -214,3 +215,60 @@ def test_a_sum_of_100_000_terms_is_checked() -> None:
 
     source = "from langchain.memory import ConversationBufferMemory\nx = 1" + " + 1" * 100_000 + "\n"
     assert [(f.code, f.line) for f in check_source(source)] == [("LCM100", 1), ("LCM400", 1)]
+
+
+HEADER = (
+    "from langchain.chains import ConversationChain\n"
+    "from langchain.memory import ConversationBufferMemory, ConversationSummaryMemory\n"
+)
+BLOCK = """
+
+class Session{n}:
+    def __init__(self) -> None:
+        self.memory = ConversationBufferMemory(return_messages=True)
+        self.chain = ConversationChain(llm=llm, memory=self.memory)
+
+    def reply(self, text: str) -> str:
+        return self.chain.predict(input=text)
+
+    def remember(self, question: str, answer: str) -> None:
+        self.memory.save_context({{"input": question}}, {{"output": answer}})
+
+
+def summarising_{n}():
+    memory = ConversationSummaryMemory(llm=llm)
+    return ConversationChain(llm=llm, memory=memory)
+"""
+
+
+def _status_work(blocks: int, monkeypatch) -> tuple[int, int]:
+    """Calls of the node helpers while the chains' status is worked out for ``blocks`` legacy blocks (two
+    chain findings each), and how many findings got a reason."""
+    from lint_memory.fix.migrate import detect, status
+
+    calls = [0]
+
+    def counted(function):
+        def wrapper(*args):
+            calls[0] += 1
+            return function(*args)
+
+        return wrapper
+
+    for module in (detect, status):
+        for name in ("children", "first_row", "spans"):  # whichever of the node helpers they use
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, counted(getattr(module, name)))
+    source = HEADER + "".join(BLOCK.format(n=n) for n in range(blocks))
+    findings = engine.check_source(source)
+    monkeypatch.undo()
+    return calls[0], sum(1 for finding in findings if "not migrated automatically" in finding.message)
+
+
+def test_the_chain_status_grows_with_the_module_not_with_its_square(monkeypatch):
+    """Many chain findings in one module (an editor's dense file): the status walks each node a bounded
+    number of times, not once per finding (it had looked every finding's line up in every statement)."""
+    small, small_reasons = _status_work(50, monkeypatch)
+    large, large_reasons = _status_work(200, monkeypatch)
+    assert (small_reasons, large_reasons) == (100, 400)  # every chain gets its reason
+    assert large < 5 * small  # four times the code: about four times the work (it was sixteen)

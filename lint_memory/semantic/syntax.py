@@ -43,13 +43,6 @@ def first_row(node: ast.AST) -> int | None:
     return min(rows) if None not in rows else None  # type: ignore[type-var]
 
 
-def spans(node: ast.AST, row: int) -> bool:
-    """Can ``node`` hold something on line ``row``?  Every node inside another lies within its lines; a
-    node without a location may hold anything."""
-    first, last = first_row(node), getattr(node, "end_lineno", None)
-    return first is None or last is None or first <= row <= last
-
-
 def parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
     """Every parameter with its default value, if any."""
     positional = [*args.posonlyargs, *args.args]

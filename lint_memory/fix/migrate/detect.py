@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,7 +24,7 @@ from lint_memory.fix.migrate.reasons import (
 )
 from lint_memory.semantic.bindings import Binding, Reference
 from lint_memory.semantic.model import SemanticModel
-from lint_memory.semantic.syntax import children, spans
+from lint_memory.semantic.syntax import children, first_row
 
 CONVERSATION_PREAMBLE = (
     "The following is a friendly conversation between a human and an AI. The AI is talkative and provides lots of "
@@ -106,7 +107,12 @@ class Matcher:
         self._model = model
         self.parents: dict[int, ast.AST] = {}  # filled a top-level statement at a time (``parent``)
         self.tops: dict[int, ast.stmt] = {}
-        self._unmapped: list[ast.stmt] = list(tree.body)
+        # The top-level statements in order, by their lines (they follow each other: both lists ascend).
+        self._starts = [first_row(top) or 0 for top in tree.body]
+        self._ends = [getattr(top, "end_lineno", None) or start for top, start in zip(tree.body, self._starts)]
+        self._mapped = [False] * len(tree.body)
+        self._unmapped = len(tree.body)  # how many of them are not mapped yet
+        self._methods: dict[int, ast.ClassDef | None] = {}  # ``_method_of``, by the parameter's id
         self.last: Site | None = None  # the site being matched, as far as the match got
 
     @cached_property
@@ -134,13 +140,24 @@ class Matcher:
 
     def _map_around(self, node: ast.AST) -> None:
         """Map each node's parent and top-level statement in the statements not mapped yet that can hold ``node``
-        (by its line: all of them for a node without one); names' contexts and operators are left out."""
+        (by its line, found by bisection: all of them for a node without one); names' contexts and operators are
+        left out."""
         row = getattr(node, "lineno", None)
-        parents, tops, unmapped = self.parents, self.tops, self._unmapped
-        self._unmapped = [top for top in unmapped if row is not None and not spans(top, row)]
-        for top in unmapped:
-            if row is not None and not spans(top, row):
+        body = self.tree.body
+        if row is None:
+            indices: list[int] = list(range(len(body)))
+        else:
+            index, indices = bisect_right(self._starts, row) - 1, []
+            while index >= 0 and self._ends[index] >= row:  # more than one only for statements sharing a line
+                indices.append(index)
+                index -= 1
+        parents, tops = self.parents, self.tops
+        for index in indices:
+            if self._mapped[index]:
                 continue
+            self._mapped[index] = True
+            self._unmapped -= 1
+            top = body[index]
             tops[id(top)] = top
             todo: list[ast.AST] = [top]
             while todo:
@@ -162,17 +179,31 @@ class Matcher:
 
     def attribute_uses(self, klass: ast.ClassDef, attr: str) -> list[ast.Attribute]:
         """``self.attr`` in the methods of ``klass``, from the loads of each method's first parameter."""
-        found = []
+        return self._self_attributes.get((id(klass), attr), [])
+
+    @cached_property
+    def _self_attributes(self) -> dict[tuple[int, str], list[ast.Attribute]]:
+        """(class id, attribute) -> each ``self.attribute`` in that class's methods, in the order of the loads:
+        one pass over the loads for every question ``attribute_uses`` is asked."""
+        found: dict[tuple[int, str], list[ast.Attribute]] = {}
         for reference, binding in self.runtime:
             node = binding.node if binding is not None else None
-            if not isinstance(node, ast.arg) or self._method_of(node) is not klass:
+            if not isinstance(node, ast.arg):
                 continue
-            above = self.parent(reference.node)
-            if isinstance(above, ast.Attribute) and above.attr == attr:
-                found.append(above)
+            klass = self._method_of(node)
+            above = self.parent(reference.node) if klass is not None else None
+            if isinstance(above, ast.Attribute):
+                found.setdefault((id(klass), above.attr), []).append(above)
         return found
 
     def _method_of(self, argument: ast.arg) -> ast.ClassDef | None:
+        """The class of which ``argument`` is a method's first parameter (None if it is not one)."""
+        key = id(argument)
+        if key not in self._methods:
+            self._methods[key] = self._find_method_of(argument)
+        return self._methods[key]
+
+    def _find_method_of(self, argument: ast.arg) -> ast.ClassDef | None:
         arguments = self.parent(argument)
         function = self.parent(arguments) if arguments is not None else None
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator
 
@@ -18,7 +19,7 @@ from lint_memory.fix.migrate.detect import Matcher, Site, callee
 from lint_memory.fix.migrate.reasons import Blocked
 from lint_memory.model import Finding
 from lint_memory.rules import MIGRATION_CODES
-from lint_memory.semantic.syntax import children, spans
+from lint_memory.semantic.syntax import children, first_row
 from lint_memory.source.lines import char_column
 
 PATTERNS = {"buffer": "1 buffer", "window": "2 window", "prefix": "3 prompt template", "summary": "4 summary"}
@@ -63,11 +64,20 @@ def chain_calls(tree: ast.AST, lines: list[str] | None, findings: list[Finding])
 
 def _walk_around(tree: ast.AST, rows: set[int]) -> Iterator[ast.AST]:
     """The nodes of ``ast.walk(tree)`` (breadth first, in its order) that can hold one of ``rows``: a subtree whose
-    lines hold none of them is passed over (``syntax.spans``), and so are names' contexts and operators."""
+    lines hold none of them is passed over (found by bisection), and so are names' contexts and operators."""
+    ordered = sorted(rows)
+
+    def holds_one(node: ast.AST) -> bool:
+        first, last = first_row(node), getattr(node, "end_lineno", None)
+        if first is None or last is None:
+            return True  # a node without a location may hold anything
+        index = bisect_left(ordered, first)
+        return index < len(ordered) and ordered[index] <= last
+
     todo: deque[ast.AST] = deque([tree])
     while todo:
         node = todo.popleft()
-        todo.extend(child for child in children(node) if any(spans(child, row) for row in rows))
+        todo.extend(child for child in children(node) if holds_one(child))
         yield node
 
 
