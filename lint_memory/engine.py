@@ -16,9 +16,10 @@ about its fixed limits) still reaches the caller for what even that cannot take.
 from __future__ import annotations
 
 import ast
+import sys
 
 from lint_memory.checker import Checker
-from lint_memory.deep import retry_deep
+from lint_memory.deep import call_deep, retry_deep
 from lint_memory.model import Finding
 from lint_memory.prefilter import might_match, might_match_text
 from lint_memory.rules import MIGRATION_CODES
@@ -62,8 +63,16 @@ def check_source(source: str, filename: str = "<unknown>") -> list[Finding]:
     return check_tree(tree, split_lines(source))
 
 
+# CPython 3.10's parser does not guard the recursion that turns a long chain (``a.b.b...``, ``1 + 1 + ...``) into
+# Python objects: about 100,000 links end the process (SIGSEGV) on the main thread's stack instead of raising.
+# Such a chain takes at least two characters a link, so a source this long is parsed on the large stack at once.
+_UNGUARDED_PARSER_FROM = 128 * 1024 if sys.version_info < (3, 11) else None  # characters
+
+
 def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse``, again on a large stack when building the tree runs out of recursion depth."""
+    if _UNGUARDED_PARSER_FROM is not None and len(source) >= _UNGUARDED_PARSER_FROM:
+        return call_deep(ast.parse, source, filename=filename)
     return retry_deep(ast.parse, source, filename=filename)
 
 
