@@ -105,13 +105,14 @@ def test_a_plain_check_loads_no_notebook_or_noqa_reader(tmp_path):
     assert "LAZY ['lint_memory.source.noqa']" in noted.stderr.splitlines()
 
 
-IMPORTS_PROBE = (
+IMPORTS_PROBE = (  # what the check imports, not what the interpreter's start-up (its site's .pth files) did
     "import sys\n"
+    "before = set(sys.modules)\n"
     "from lint_memory.frontends.cli import main\n"
     "status = main(sys.argv[1:])\n"
-    "watched = ('argparse', 'tomllib', 'shutil', 'json', 'traceback', 'threading', 'lint_memory.project.target',\n"
+    "watched = ('argparse', 'tomllib', 'tomli', 'shutil', 'json', 'traceback', 'threading', 'lint_memory.project.target',\n"
     "           'lint_memory.fix.planner', 'lint_memory.fix.changes', 'lint_memory.fix.migrate.plan')\n"
-    "print('LOADED', sorted(name for name in watched if name in sys.modules), file=sys.stderr)\n"
+    "print('LOADED', sorted(name for name in watched if name in set(sys.modules) - before), file=sys.stderr)\n"
     "sys.exit(status)\n"
 )
 
