@@ -173,11 +173,11 @@ def parsed(argv: list[str]) -> dict | None:
 def test_the_plain_check_arguments_are_argparse_s():
     """``check`` with switches, an output format and paths is parsed without argparse (``cli.plain_check``):
     to the same values, every one of them, or not at all (argparse then parses it, or refuses it)."""
-    from lint_memory.frontends import cli
+    from lint_memory.frontends import cli, plain_args
 
     assert vars(cli.plain_check(["check"])) == parsed(["check"])  # every option, at its default
     words = [
-        *cli.CHECK_SWITCHES,
+        *plain_args.CHECK_SWITCHES,
         *("--output-format", "--output-format=json", "--output-format=", "--output-format=yaml", "json", "sarif"),
         *("a.py", "b.ipynb", "", "-", "--", "--iso", "--output=concise", "--select", "LCM1", "--help", "-h"),
         *("--fix=1", "check", "--baseline", "x.json", "--write-baseline"),
