@@ -22,7 +22,7 @@ from lint_memory.fix.applicability import applicability, fixable
 from lint_memory.model import Edit, FileReport, Finding, Fix
 from lint_memory.project import target as targets
 from lint_memory.rules import MIGRATION_CODES
-from lint_memory.source.lines import LINE_BREAK, char_column
+from lint_memory.source.lines import LINE_BREAK, LineIndex, char_column
 
 _INNER = ("body", "orelse", "finalbody", "handlers", "cases")  # the statement lists of fix.imports.statements
 
@@ -110,19 +110,19 @@ def _imports_on(body: list[ast.stmt], row: int) -> Iterator[ast.Import | ast.Imp
                 yield from _imports_on(inner, row)
 
 
-class _Rows:
-    """``source.lines.LineIndex``'s ``line`` and ``offset``, with the line endings found only up to the
-    last row asked for: the imports a fix changes sit near the top of a file, and indexing a whole
-    large file cost more than the rest of its marks."""
+class _Rows(LineIndex):
+    """A ``LineIndex`` whose line endings are found only up to the last row asked for: the imports a fix
+    changes sit near the top of a file, and indexing a whole large file cost more than the rest of its
+    marks.  ``line`` and ``offset`` are the index's own, once the rows they read are found."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str) -> None:  # not the index's: its rows are found on demand
         self.text = text
         self.starts = [0]  # offset where each row found so far starts
         self._breaks = LINE_BREAK.finditer(text)
         self._complete = False
 
     def _reach(self, row: int) -> None:
-        """Find the start of row ``row + 1`` (or the end of the text)."""
+        """Find the start of row ``row + 1`` (or the end of the text): the index then reads ``row`` as a whole one."""
         while len(self.starts) <= row and not self._complete:
             found = next(self._breaks, None)
             if found is None:
@@ -132,17 +132,8 @@ class _Rows:
 
     def line(self, row: int) -> str:
         self._reach(row)
-        if not 0 < row <= len(self.starts):
-            return ""
-        start = self.starts[row - 1]
-        if row == len(self.starts):  # the last row: the text is complete
-            return self.text[start:]
-        return self.text[start : self.starts[row]].rstrip("\r\n")
+        return super().line(row)
 
     def offset(self, row: int, col: int) -> int:
-        if row < 1:
-            return 0
         self._reach(row)
-        if row > len(self.starts):
-            return len(self.text)
-        return self.starts[row - 1] + min(max(col, 0), len(self.line(row)))
+        return super().offset(row, col)
